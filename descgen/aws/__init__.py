@@ -1,0 +1,1 @@
+"""AWS adapters: clients built from settings, and the few calls descgen makes."""

@@ -1,0 +1,78 @@
+"""Settings of each Lambda, read once from its environment (which Terraform sets).
+
+A Lambda's settings are a frozen dataclass whose fields name their environment
+variable in ``metadata={"env": ...}``; a field without a default is required.
+They live here, not in the handlers, because three parties read them: the
+handler, the local stack (which sets the same variables) and the infra tests
+(which check that Terraform sets every variable each function reads).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+
+class LambdaConfigError(RuntimeError):
+    """The function's environment lacks a variable or holds a bad value."""
+
+
+def env(name: str, default: Any = dataclasses.MISSING) -> Any:
+    """A dataclass field read from the environment variable ``name``."""
+    return dataclasses.field(default=default, metadata={"env": name})
+
+
+def environment_names(settings_class: type) -> dict[str, bool]:
+    """Every variable the settings class reads -> whether it is required."""
+    return {field.metadata["env"]: field.default is dataclasses.MISSING for field in dataclasses.fields(settings_class)}
+
+
+def to_environ(settings: Any) -> dict[str, str]:
+    """The environment that reads back as ``settings`` (what Terraform or the local stack sets)."""
+    return {
+        field.metadata["env"]: str(getattr(settings, field.name))
+        for field in dataclasses.fields(settings)
+        if getattr(settings, field.name) is not None
+    }
+
+
+def from_environ(settings_class: type[T], environ: Mapping[str, str]) -> T:
+    values: dict[str, Any] = {}
+    for field in dataclasses.fields(settings_class):  # type: ignore[arg-type]
+        name = field.metadata["env"]
+        raw = environ.get(name)
+        if raw is None or raw == "":
+            if field.default is dataclasses.MISSING:
+                raise LambdaConfigError(f"environment variable {name} is required")
+            continue
+        if field.type in ("int", int):
+            try:
+                values[field.name] = int(raw)
+            except ValueError:
+                raise LambdaConfigError(f"environment variable {name}={raw!r} is not an integer") from None
+        else:
+            values[field.name] = raw
+    return settings_class(**values)
+
+
+@dataclasses.dataclass(frozen=True)
+class CreateJobSettings:
+    role_arn: str = env("DESCGEN_BEDROCK_ROLE_ARN")
+    bucket: str = env("DESCGEN_BUCKET")
+    input_prefix: str = env("DESCGEN_INPUT_PREFIX")
+    output_prefix: str = env("DESCGEN_OUTPUT_PREFIX")
+    job_timeout_hours: int = env("DESCGEN_JOB_TIMEOUT_HOURS", 24)
+    bedrock_endpoint_url: str | None = env("DESCGEN_BEDROCK_ENDPOINT_URL", None)  # emulators only
+
+
+@dataclasses.dataclass(frozen=True)
+class ParseOutputSettings:
+    queue_url: str = env("DESCGEN_QUEUE_URL")
+    output_prefix: str = env("DESCGEN_OUTPUT_PREFIX")
+    page_size: int = env("DESCGEN_PAGE_SIZE", 100)
+    max_message_bytes: int = env("DESCGEN_MAX_MESSAGE_BYTES", 262_144)
+    s3_endpoint_url: str | None = env("DESCGEN_S3_ENDPOINT_URL", None)  # emulators only
+    sqs_endpoint_url: str | None = env("DESCGEN_SQS_ENDPOINT_URL", None)  # emulators only

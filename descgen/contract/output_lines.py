@@ -1,0 +1,110 @@
+"""One line of a Bedrock batch output file (``*.jsonl.out``) -> one ``RecordResult``.
+
+A line is ``{"recordId", "modelInput", "modelOutput"}`` or, when Bedrock could not
+answer, ``{"recordId", "modelInput", "error": {"errorCode", "errorMessage"}}``.
+``modelOutput`` is the Anthropic Messages response body, the same body InvokeModel
+returns, so on-demand calls are read by ``result_from_model_output`` too.
+
+Nothing here raises on bad data: a line that cannot be read becomes an ``error``
+result when its record id can still be found (so its task is retried at once), or
+an ``UnreadableLine`` that the caller logs (its task is recovered by monitor-jobs).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from descgen.contract.messages import RecordResult, TokenUsage
+from descgen.contract.records import find_markers
+
+MALFORMED_OUTPUT = "MalformedOutput"
+_RECORD_ID_IN_RAW = re.compile(rb'"recordId"\s*:\s*"([A-Za-z0-9]{1,64})"')
+# A bad line is quoted in logs and messages, never whole.
+_EXCERPT_CHARS = 120
+
+
+@dataclass(frozen=True)
+class UnreadableLine:
+    """A line that names no record id we could find: nothing to join it to."""
+
+    reason: str
+    excerpt: str
+
+
+def excerpt(raw: bytes) -> str:
+    return raw[:_EXCERPT_CHARS].decode("utf-8", errors="replace")
+
+
+def read_output_line(raw: bytes) -> RecordResult | UnreadableLine | None:
+    """Read one raw line (with or without its CR/LF); None for a blank line."""
+    line = raw.rstrip(b"\r\n")
+    if not line.strip():
+        return None
+    try:
+        data = json.loads(line.decode("utf-8"))
+    except UnicodeDecodeError:
+        return _malformed(line, "line is not valid UTF-8")
+    except ValueError:
+        return _malformed(line, "line is not JSON (truncated or corrupt)")
+    if not isinstance(data, dict) or not isinstance(data.get("recordId"), str) or not data["recordId"]:
+        return UnreadableLine("line has no recordId", excerpt(line))
+    record_id: str = data["recordId"]
+    error = data.get("error")
+    if error is not None:
+        if not isinstance(error, dict):
+            error = {"errorMessage": str(error)}
+        return RecordResult(
+            record_id=record_id,
+            status="error",
+            error_code=str(error.get("errorCode", "Unknown")),
+            error_message=str(error.get("errorMessage", "")),
+        )
+    return result_from_model_output(record_id, data.get("modelOutput"))
+
+
+def result_from_model_output(record_id: str, output: Any) -> RecordResult:
+    """The Anthropic Messages response body -> a result with its text, markers and usage."""
+    if not isinstance(output, dict) or not isinstance(output.get("content"), list):
+        return RecordResult(
+            record_id=record_id,
+            status="error",
+            error_code=MALFORMED_OUTPUT,
+            error_message="modelOutput has no content list",
+        )
+    text = "".join(
+        block["text"]
+        for block in output["content"]
+        if isinstance(block, dict) and block.get("type") == "text" and isinstance(block.get("text"), str)
+    )
+    usage = output.get("usage")
+    token_usage = None
+    if (
+        isinstance(usage, dict)
+        and isinstance(usage.get("input_tokens"), int)
+        and isinstance(usage.get("output_tokens"), int)
+    ):
+        token_usage = TokenUsage(usage["input_tokens"], usage["output_tokens"])
+    stop_reason = output.get("stop_reason")
+    return RecordResult(
+        record_id=record_id,
+        status="ok",
+        markers=tuple(find_markers(text)),
+        text=text,
+        stop_reason=stop_reason if isinstance(stop_reason, str) else None,
+        usage=token_usage,
+    )
+
+
+def _malformed(line: bytes, reason: str) -> RecordResult | UnreadableLine:
+    found = _RECORD_ID_IN_RAW.search(line)
+    if found is None:
+        return UnreadableLine(reason, excerpt(line))
+    return RecordResult(
+        record_id=found.group(1).decode("ascii"),
+        status="error",
+        error_code=MALFORMED_OUTPUT,
+        error_message=reason,
+    )

@@ -1,0 +1,151 @@
+"""Batches and the atomic claim of pending tasks.
+
+On PostgreSQL a claim locks the oldest pending rows with ``SELECT .. LIMIT n FOR
+UPDATE SKIP LOCKED`` (concurrent claimers skip each other's rows) and updates
+exactly those. On SQLite it is one guarded statement, ``UPDATE .. WHERE id IN
+(SELECT .. LIMIT n) AND state = 'pending'``: SQLite runs one writer at a time.
+Either way the ``state = 'pending'`` guard holds, and two generate runs at the
+same time never claim the same task.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterator, Sequence
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, Select, func, select, update
+from sqlalchemy.orm import Session
+
+from descgen.db.models import Batch, GenerationTask, Product, utcnow
+from descgen.lifecycle import BatchState, TaskState, legal_sources
+from descgen.stores import check_store_id
+
+
+def new_batch_id(store_id: str, now: datetime) -> str:
+    """``<store>-<UTC time>-<random>``: unique, sortable, and a valid job token."""
+    return f"{check_store_id(store_id)}-{now:%Y%m%d%H%M%S}-{secrets.token_hex(3)}"
+
+
+def job_name_for(batch_id: str) -> str:
+    """Deterministic, so monitor-jobs can find a job whose ARN was never recorded."""
+    return f"descgen-{batch_id}"
+
+
+def _pending(store_id: str, languages: Sequence[str] | None) -> list[ColumnElement[bool]]:
+    where: list[ColumnElement[bool]] = [GenerationTask.store_id == store_id, GenerationTask.state == TaskState.PENDING]
+    if languages:
+        where.append(GenerationTask.language_id.in_(languages))
+    return where
+
+
+def count_pending(session: Session, store_id: str, languages: Sequence[str] | None) -> int:
+    return int(
+        session.scalar(select(func.count()).select_from(GenerationTask).where(*_pending(store_id, languages))) or 0
+    )
+
+
+def oldest_pending_since(session: Session, store_id: str, languages: Sequence[str] | None) -> datetime | None:
+    return session.scalar(select(func.min(GenerationTask.pending_since)).where(*_pending(store_id, languages)))
+
+
+def pending_with_products(
+    session: Session, store_id: str, languages: Sequence[str] | None, limit: int
+) -> Iterator[tuple[GenerationTask, Product]]:
+    """What a claim would take, without taking it (for a dry run)."""
+    rows = session.execute(
+        select(GenerationTask, Product)
+        .join(Product, Product.id == GenerationTask.product_id)
+        .where(*_pending(store_id, languages))
+        .order_by(GenerationTask.pending_since, GenerationTask.id)
+        .limit(limit)
+        .execution_options(yield_per=1000)
+    )
+    yield from rows
+
+
+def claim_batch(
+    session: Session, store_id: str, model_id: str, languages: Sequence[str] | None, limit: int, mode: str = "batch"
+) -> Batch | None:
+    """Claim up to ``limit`` pending tasks (oldest first) into a new batch; None if none were left."""
+    now = utcnow()
+    batch = Batch(
+        id=new_batch_id(store_id, now), store_id=store_id, model_id=model_id, mode=mode, state=BatchState.CLAIMED
+    )
+    session.add(batch)
+    session.flush()
+    oldest_first = (
+        select(GenerationTask.id)
+        .where(*_pending(store_id, languages))
+        .order_by(GenerationTask.pending_since, GenerationTask.id)
+        .limit(limit)
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        # Lock the rows first: PostgreSQL may re-run a LIMIT subquery inside UPDATE .. IN (..)
+        # and so touch more than ``limit`` rows. Rows locked here are skipped by other claimers.
+        picked: Sequence[int] | Select[int] = list(session.scalars(oldest_first.with_for_update(skip_locked=True)))
+    else:
+        picked = oldest_first  # SQLite: one guarded UPDATE, and one writer at a time
+    claimed = (
+        session.execute(
+            update(GenerationTask)
+            .where(
+                GenerationTask.id.in_(picked),
+                GenerationTask.state.in_(legal_sources(TaskState.CLAIMED, {TaskState.PENDING})),
+            )
+            .values(state=TaskState.CLAIMED, batch_id=batch.id, reason=None, updated_at=now)
+            .returning(GenerationTask.id)
+            .execution_options(synchronize_session=False)
+        )
+        .scalars()
+        .all()
+    )
+    if not claimed:
+        session.delete(batch)
+        session.flush()
+        return None
+    batch.record_count = len(claimed)
+    return batch
+
+
+def batch_tasks_with_products(session: Session, batch_id: str) -> Iterator[tuple[GenerationTask, Product]]:
+    """The batch's claimed tasks in id order, streamed (a batch may hold 50,000)."""
+    rows = session.execute(
+        select(GenerationTask, Product)
+        .join(Product, Product.id == GenerationTask.product_id)
+        .where(GenerationTask.batch_id == batch_id, GenerationTask.state == TaskState.CLAIMED)
+        .order_by(GenerationTask.id)
+        .execution_options(yield_per=1000)
+    )
+    yield from rows
+
+
+def release_tasks(session: Session, batch_id: str, task_ids: Sequence[int] | None, reason: str) -> int:
+    """Claimed tasks that were never sent go back to pending; not their fault, so no attempt is counted."""
+    where = [
+        GenerationTask.batch_id == batch_id,
+        GenerationTask.state.in_(legal_sources(TaskState.PENDING, {TaskState.CLAIMED})),
+    ]
+    if task_ids is not None:
+        where.append(GenerationTask.id.in_(task_ids))
+    result = session.execute(
+        update(GenerationTask)
+        .where(*where)
+        .values(state=TaskState.PENDING, batch_id=None, reason=reason, updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+def mark_submitted(session: Session, batch_id: str) -> int:
+    """The batch's file is in S3 and its job requested: its tasks are submitted."""
+    result = session.execute(
+        update(GenerationTask)
+        .where(
+            GenerationTask.batch_id == batch_id,
+            GenerationTask.state.in_(legal_sources(TaskState.SUBMITTED, {TaskState.CLAIMED})),
+        )
+        .values(state=TaskState.SUBMITTED, updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]

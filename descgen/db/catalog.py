@@ -1,0 +1,219 @@
+"""The catalog side: stores, their languages, products, and which tasks need a run.
+
+``sync_tasks`` is the fingerprint step: it compares what would be sent now with
+what each task was last generated from, and marks pending exactly the tasks whose
+fingerprint changed. Everything else is left alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from descgen.contract.records import PRODUCT_ID_PATTERN
+from descgen.db.descriptions import write_version
+from descgen.db.models import Description, GenerationTask, Language, Product, Store, StoreLanguage, utcnow
+from descgen.fingerprint import fingerprint
+from descgen.lifecycle import TaskState, check_transition, legal_sources
+from descgen.prompts import ProductFacts
+from descgen.stores import check_store_id
+
+
+class CatalogError(ValueError):
+    """Catalog data that descgen refuses to store (with the product named)."""
+
+
+@dataclass(frozen=True)
+class ProductRecord:
+    external_id: str
+    title: str
+    seo_keywords: tuple[str, ...] = ()
+    attributes: Mapping[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> ProductRecord:
+        try:
+            record = cls(
+                external_id=str(data["id"]),
+                title=str(data["title"]),
+                seo_keywords=tuple(str(k) for k in data.get("seo_keywords", ())),
+                attributes={str(k): str(v) for k, v in dict(data.get("attributes", {})).items()},
+            )
+        except (KeyError, TypeError, ValueError) as error:
+            raise CatalogError(f"product {data.get('id', '?')!r}: {error!r}") from error
+        if not PRODUCT_ID_PATTERN.fullmatch(record.external_id):
+            raise CatalogError(
+                f"product id {record.external_id!r} must match {PRODUCT_ID_PATTERN.pattern} (it goes into the marker)"
+            )
+        if not record.title.strip():
+            raise CatalogError(f"product {record.external_id!r} has an empty title")
+        return record
+
+
+def facts(product: Product) -> ProductFacts:
+    return ProductFacts(
+        product_id=product.external_id,
+        title=product.title,
+        keywords=tuple(product.seo_keywords),
+        attributes=dict(product.attributes),
+    )
+
+
+def ensure_store(session: Session, store_id: str, name: str, languages: Mapping[str, str]) -> None:
+    """Create or update a store and the languages it publishes in (id -> name)."""
+    check_store_id(store_id)
+    store = session.get(Store, store_id)
+    if store is None:
+        session.add(Store(id=store_id, name=name))
+    else:
+        store.name = name
+    for language_id, language_name in languages.items():
+        if session.get(Language, language_id) is None:
+            session.add(Language(id=language_id, name=language_name))
+    session.flush()
+    existing = set(session.scalars(select(StoreLanguage.language_id).where(StoreLanguage.store_id == store_id)))
+    for language_id in languages:
+        if language_id not in existing:
+            session.add(StoreLanguage(store_id=store_id, language_id=language_id))
+    session.flush()
+
+
+def upsert_products(session: Session, store_id: str, records: Iterable[ProductRecord]) -> int:
+    """Insert new products and update changed ones; returns how many were written."""
+    current = {p.external_id: p for p in session.scalars(select(Product).where(Product.store_id == store_id))}
+    written = 0
+    for record in records:
+        product = current.get(record.external_id)
+        values = {
+            "title": record.title,
+            "seo_keywords": list(record.seo_keywords),
+            "attributes": dict(record.attributes),
+        }
+        if product is None:
+            product = Product(store_id=store_id, external_id=record.external_id, **values)
+            session.add(product)
+            current[record.external_id] = product
+            written += 1
+        elif any(getattr(product, key) != value for key, value in values.items()):
+            for key, value in values.items():
+                setattr(product, key, value)
+            written += 1
+    session.flush()
+    return written
+
+
+@dataclass
+class SyncReport:
+    created: int = 0
+    marked_pending: int = 0
+    unchanged: int = 0
+    in_flight: int = 0
+    human_edited: int = 0
+
+    @property
+    def to_send(self) -> int:
+        return self.created + self.marked_pending
+
+
+def sync_tasks(session: Session, store_id: str, model_id: str) -> SyncReport:
+    """One task per (product, store language); pending exactly where the fingerprint changed."""
+    report = SyncReport()
+    languages = list(session.scalars(select(StoreLanguage.language_id).where(StoreLanguage.store_id == store_id)))
+    products = list(session.scalars(select(Product).where(Product.store_id == store_id).order_by(Product.id)))
+    tasks = {
+        (t.product_id, t.language_id): t
+        for t in session.scalars(select(GenerationTask).where(GenerationTask.store_id == store_id))
+    }
+    human = set(
+        session.execute(
+            select(Description.product_id, Description.language_id).where(
+                Description.store_id == store_id, Description.source == "human"
+            )
+        )
+    )
+    now = utcnow()
+    new_tasks = []
+    for product in products:
+        product_facts = facts(product)
+        for language_id in languages:
+            wanted = fingerprint(product_facts, language_id, model_id)
+            task = tasks.get((product.id, language_id))
+            is_human = (product.id, language_id) in human
+            if task is None:
+                state = TaskState.SKIPPED if is_human else TaskState.PENDING
+                new_tasks.append(
+                    GenerationTask(
+                        store_id=store_id,
+                        product_id=product.id,
+                        language_id=language_id,
+                        state=state,
+                        fingerprint=wanted,
+                        reason="human-edited description" if is_human else "new",
+                        pending_since=now,
+                    )
+                )
+                report.human_edited += is_human
+                report.created += not is_human
+            elif task.state in (TaskState.CLAIMED, TaskState.SUBMITTED):
+                report.in_flight += 1
+            elif task.state == TaskState.PENDING:
+                task.fingerprint = wanted  # sent with what the catalog says now
+                report.marked_pending += 1
+            elif task.fingerprint == wanted:
+                report.unchanged += 1
+            elif is_human:
+                report.human_edited += 1
+            else:
+                check_transition(task.id, TaskState(task.state), TaskState.PENDING)
+                task.state = TaskState.PENDING
+                task.fingerprint = wanted
+                task.attempts = 0
+                task.batch_id = None
+                task.reason = "catalog changed"
+                task.pending_since = now
+                report.marked_pending += 1
+    session.add_all(new_tasks)
+    session.flush()
+    return report
+
+
+def mark_human_edited(session: Session, store_id: str, product_external_id: str, language_id: str, html: str) -> int:
+    """Save a person's text as the current description; no AI result will overwrite it.
+
+    Returns the new version number. A task in flight keeps going; its result is
+    recorded as skipped when it arrives.
+    """
+    product = session.scalars(
+        select(Product).where(Product.store_id == store_id, Product.external_id == product_external_id)
+    ).one_or_none()
+    if product is None:
+        raise CatalogError(f"store {store_id} has no product {product_external_id!r}")
+    version = write_version(session, store_id, product.id, language_id, html, source="human")
+    session.execute(
+        update(GenerationTask)
+        .where(
+            GenerationTask.product_id == product.id,
+            GenerationTask.language_id == language_id,
+            GenerationTask.state.in_(
+                legal_sources(TaskState.SKIPPED, {TaskState.PENDING, TaskState.DONE, TaskState.FAILED})
+            ),
+        )
+        .values(state=TaskState.SKIPPED, reason="human-edited description")
+    )
+    return version
+
+
+def load_catalog(session: Session, data: Mapping[str, Any]) -> tuple[str, int]:
+    """A catalog document (``local/sample_catalog.json`` is one) -> (store id, products written)."""
+    try:
+        store = data["store"]
+        store_id, name, languages = store["id"], store["name"], dict(store["languages"])
+        records = [ProductRecord.from_dict(item) for item in data["products"]]
+    except (KeyError, TypeError) as error:
+        raise CatalogError(f"not a catalog document: missing or bad {error}") from error
+    ensure_store(session, store_id, name, languages)
+    return store_id, upsert_products(session, store_id, records)

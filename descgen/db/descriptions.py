@@ -1,0 +1,160 @@
+"""Descriptions and their history: idempotent upserts, human edits, rollback.
+
+AI text is written with one ``INSERT .. ON CONFLICT DO UPDATE .. WHERE source =
+'ai'`` per page of results: a description a person edited is never overwritten,
+even by a drain racing the edit, and the rows the statement returns are exactly
+the ones written. Each write adds a version row, so a batch can be undone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from descgen.db.models import Batch, Description, DescriptionVersion, utcnow
+
+
+@dataclass(frozen=True)
+class NewText:
+    product_id: int
+    language_id: str
+    html: str
+    fingerprint: str | None = None
+
+
+def _insert(session: Session) -> Any:
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        return postgresql.insert
+    if dialect == "sqlite":
+        return sqlite.insert
+    raise NotImplementedError(f"descgen supports PostgreSQL and SQLite, not {dialect}")
+
+
+def _upsert(
+    session: Session, store_id: str, texts: Sequence[NewText], source: str, batch_id: str | None
+) -> set[tuple[int, str]]:
+    """Write the texts as the current descriptions; returns the (product, language) pairs written."""
+    if not texts:
+        return set()
+    now = utcnow()
+    statement = _insert(session)(Description).values(
+        [
+            {
+                "store_id": store_id,
+                "product_id": text.product_id,
+                "language_id": text.language_id,
+                "html": text.html,
+                "source": source,
+                "version": 1,
+                "fingerprint": text.fingerprint,
+                "batch_id": batch_id,
+                "updated_at": now,
+            }
+            for text in texts
+        ]
+    )
+    excluded = statement.excluded
+    statement = statement.on_conflict_do_update(
+        index_elements=[Description.product_id, Description.language_id],
+        set_={
+            "html": excluded.html,
+            "source": excluded.source,
+            "version": Description.version + 1,
+            "fingerprint": excluded.fingerprint,
+            "batch_id": excluded.batch_id,
+            "updated_at": excluded.updated_at,
+        },
+        # a person's text is kept; only a person replaces it
+        where=(Description.source == "ai") if source == "ai" else None,
+    ).returning(Description.id, Description.version, Description.product_id, Description.language_id)
+    written = session.execute(statement).all()
+    by_key = {(t.product_id, t.language_id): t for t in texts}
+    if written:
+        session.execute(
+            _insert(session)(DescriptionVersion),
+            [
+                {
+                    "description_id": row.id,
+                    "version": row.version,
+                    "html": by_key[(row.product_id, row.language_id)].html,
+                    "source": source,
+                    "fingerprint": by_key[(row.product_id, row.language_id)].fingerprint,
+                    "batch_id": batch_id,
+                    "created_at": now,
+                }
+                for row in written
+            ],
+        )
+    return {(row.product_id, row.language_id) for row in written}
+
+
+def publish_ai_texts(session: Session, store_id: str, batch_id: str, texts: Sequence[NewText]) -> set[tuple[int, str]]:
+    """The pairs written; the others are held by a human edit."""
+    return _upsert(session, store_id, texts, "ai", batch_id)
+
+
+def write_version(session: Session, store_id: str, product_id: int, language_id: str, html: str, source: str) -> int:
+    """One text as the new current version (a person's edit); returns its version number."""
+    _upsert(session, store_id, [NewText(product_id, language_id, html)], source, None)
+    return session.scalars(
+        select(Description.version).where(Description.product_id == product_id, Description.language_id == language_id)
+    ).one()
+
+
+@dataclass
+class RollbackReport:
+    batch_id: str
+    restored: int = 0
+    removed: int = 0
+    kept_newer: list[tuple[int, str]] = field(default_factory=list)
+    already_rolled_back: bool = False
+
+
+def roll_back_batch_descriptions(session: Session, batch: Batch) -> RollbackReport:
+    """Every description the batch wrote goes back to the version before it.
+
+    A description changed again since (a later batch, a person) is kept and
+    reported: rolling back must not destroy newer work. One the batch created
+    is removed with its history.
+    """
+    report = RollbackReport(batch_id=batch.id)
+    if batch.rolled_back_at is not None:
+        report.already_rolled_back = True
+        return report
+    written = session.execute(
+        select(DescriptionVersion, Description)
+        .join(Description, Description.id == DescriptionVersion.description_id)
+        .where(DescriptionVersion.batch_id == batch.id)
+        .with_for_update(of=Description)
+    ).all()
+    for version, description in written:
+        if description.version != version.version:
+            report.kept_newer.append((description.product_id, description.language_id))
+            continue
+        previous = session.scalars(
+            select(DescriptionVersion)
+            .where(DescriptionVersion.description_id == description.id, DescriptionVersion.version < version.version)
+            .order_by(DescriptionVersion.version.desc())
+            .limit(1)
+        ).one_or_none()
+        if previous is None:
+            session.execute(delete(DescriptionVersion).where(DescriptionVersion.description_id == description.id))
+            session.delete(description)
+            report.removed += 1
+            continue
+        description.html = previous.html
+        description.source = previous.source
+        description.fingerprint = previous.fingerprint
+        description.batch_id = previous.batch_id
+        description.version = previous.version
+        session.delete(version)
+        report.restored += 1
+    batch.rolled_back_at = utcnow()
+    session.flush()
+    return report

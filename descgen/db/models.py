@@ -1,0 +1,205 @@
+"""The catalog and the results, in SQLAlchemy 2 style.
+
+Every table that holds store data carries ``store_id`` so every query can be
+scoped by store. Times are stored in UTC and always read back timezone-aware.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    CheckConstraint,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+from descgen.lifecycle import BatchState, TaskState
+
+# SQLite only autoincrements INTEGER PRIMARY KEY; PostgreSQL gets BIGINT.
+BigId = BigInteger().with_variant(Integer(), "sqlite")
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """Aware UTC datetimes in, aware UTC datetimes out (SQLite forgets the zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _in(column: str, values: Any) -> str:
+    return f"{column} IN ({', '.join(repr(str(v)) for v in values)})"
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(
+        naming_convention={
+            "ix": "ix_%(column_0_label)s",
+            "uq": "uq_%(table_name)s_%(column_0_name)s",
+            "ck": "ck_%(table_name)s_%(constraint_name)s",
+            "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+            "pk": "pk_%(table_name)s",
+        }
+    )
+
+
+class Store(Base):
+    __tablename__ = "stores"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class Language(Base):
+    __tablename__ = "languages"
+
+    id: Mapped[str] = mapped_column(String(16), primary_key=True)  # "en", "pt-BR"
+    name: Mapped[str] = mapped_column(String(100))
+
+
+class StoreLanguage(Base):
+    """The languages a store publishes in: one generation task per product and each."""
+
+    __tablename__ = "store_languages"
+
+    store_id: Mapped[str] = mapped_column(ForeignKey("stores.id", ondelete="CASCADE"), primary_key=True)
+    language_id: Mapped[str] = mapped_column(ForeignKey("languages.id"), primary_key=True)
+
+
+class Product(Base):
+    __tablename__ = "products"
+    __table_args__ = (UniqueConstraint("store_id", "external_id"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    store_id: Mapped[str] = mapped_column(ForeignKey("stores.id", ondelete="CASCADE"), index=True)
+    external_id: Mapped[str] = mapped_column(String(64))  # the store's product id, used in the marker
+    title: Mapped[str] = mapped_column(Text)
+    seo_keywords: Mapped[list[str]] = mapped_column(JSON, default=list)
+    attributes: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
+
+
+class Batch(Base):
+    """One batch = one JSONL file = one Bedrock job (or one on-demand run)."""
+
+    __tablename__ = "batches"
+    __table_args__ = (CheckConstraint(_in("state", BatchState), name="state"),)
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # also the clientRequestToken
+    store_id: Mapped[str] = mapped_column(ForeignKey("stores.id"), index=True)
+    model_id: Mapped[str] = mapped_column(String(200))
+    mode: Mapped[str] = mapped_column(String(16), default="batch")  # batch | on_demand
+    state: Mapped[str] = mapped_column(String(16), default=BatchState.CLAIMED, index=True)
+    record_count: Mapped[int] = mapped_column(Integer, default=0)
+    input_bytes: Mapped[int] = mapped_column(BigInteger, default=0)
+    input_uri: Mapped[str | None] = mapped_column(Text)
+    output_uri: Mapped[str | None] = mapped_column(Text)
+    job_name: Mapped[str | None] = mapped_column(String(63))
+    job_arn: Mapped[str | None] = mapped_column(String(300))
+    job_status: Mapped[str | None] = mapped_column(String(32))
+    job_message: Mapped[str | None] = mapped_column(Text)
+    estimated_input_tokens: Mapped[int] = mapped_column(BigInteger, default=0)
+    estimated_output_tokens: Mapped[int] = mapped_column(BigInteger, default=0)
+    estimated_cost_usd: Mapped[float] = mapped_column(Float, default=0.0)
+    estimated_on_demand_cost_usd: Mapped[float] = mapped_column(Float, default=0.0)
+    input_tokens: Mapped[int | None] = mapped_column(BigInteger)
+    output_tokens: Mapped[int | None] = mapped_column(BigInteger)
+    cost_usd: Mapped[float | None] = mapped_column(Float)
+    on_demand_cost_usd: Mapped[float | None] = mapped_column(Float)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    published_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    rolled_back_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class GenerationTask(Base):
+    """One (product, language): the unit of work from claim to description."""
+
+    __tablename__ = "generation_tasks"
+    __table_args__ = (
+        UniqueConstraint("product_id", "language_id"),
+        CheckConstraint(_in("state", TaskState), name="state"),
+        Index("ix_generation_tasks_claimable", "store_id", "state", "language_id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    store_id: Mapped[str] = mapped_column(ForeignKey("stores.id", ondelete="CASCADE"))
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"))
+    language_id: Mapped[str] = mapped_column(ForeignKey("languages.id"))
+    state: Mapped[str] = mapped_column(String(16), default=TaskState.PENDING)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    batch_id: Mapped[str | None] = mapped_column(ForeignKey("batches.id"), index=True)
+    reason: Mapped[str | None] = mapped_column(Text)  # why it is failed, skipped or back to pending
+    pending_since: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
+
+    product: Mapped[Product] = relationship(lazy="raise")
+
+
+class Description(Base):
+    """The current description of one product in one language."""
+
+    __tablename__ = "descriptions"
+    __table_args__ = (
+        UniqueConstraint("product_id", "language_id"),
+        CheckConstraint("source IN ('ai', 'human')", name="source"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    store_id: Mapped[str] = mapped_column(ForeignKey("stores.id", ondelete="CASCADE"), index=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"))
+    language_id: Mapped[str] = mapped_column(ForeignKey("languages.id"))
+    html: Mapped[str] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(String(8), default="ai")
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    fingerprint: Mapped[str | None] = mapped_column(String(64))  # what the AI text was generated from
+    batch_id: Mapped[str | None] = mapped_column(ForeignKey("batches.id"))
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
+
+
+class DescriptionVersion(Base):
+    """Every accepted text, so a bad batch can be rolled back."""
+
+    __tablename__ = "description_versions"
+    __table_args__ = (UniqueConstraint("description_id", "version"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    description_id: Mapped[int] = mapped_column(ForeignKey("descriptions.id", ondelete="CASCADE"))
+    version: Mapped[int] = mapped_column(Integer)
+    html: Mapped[str] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(String(8))
+    fingerprint: Mapped[str | None] = mapped_column(String(64))
+    batch_id: Mapped[str | None] = mapped_column(ForeignKey("batches.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

@@ -1,0 +1,182 @@
+"""The drain side of a cycle: SQS pages of results -> the database, nothing lost.
+
+Per receive (up to 10 messages, long polling): decode every message, apply all
+decoded pages in one transaction, commit, then delete exactly those messages in
+batches. What can go wrong, and what happens:
+
+- a message that cannot be decoded: logged, not deleted; it comes back and after
+  ``maxReceiveCount`` receives SQS moves it to the dead-letter queue;
+- a page that cannot be applied (a constraint, bad data): the receive is applied
+  message by message, so only the bad one stays behind (and reaches the DLQ);
+- the database is down: checked before receiving anything, and if it goes down
+  mid-receive nothing is deleted and the run fails loudly; the messages become
+  visible again after the visibility timeout.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Engine, text
+from sqlalchemy.exc import DBAPIError, OperationalError
+
+from descgen.contract.messages import ContractError, ResultPage
+from descgen.contract.sqs_batches import MAX_ENTRIES_PER_CALL, delete_messages
+from descgen.db.results import ApplyReport, apply_pages
+from descgen.db.session import session_scope
+from descgen.settings import Settings
+from descgen.verdicts import PublishRules
+
+log = logging.getLogger(__name__)
+
+
+class DatabaseUnavailable(RuntimeError):
+    """The database cannot be reached: nothing was deleted, nothing is lost."""
+
+
+@dataclass
+class QueueDepth:
+    visible: int
+    in_flight: int
+
+    @property
+    def total(self) -> int:
+        return self.visible + self.in_flight
+
+
+@dataclass
+class DrainReport:
+    receives: int = 0
+    messages: int = 0
+    undecodable: int = 0
+    unapplied: int = 0
+    deleted: int = 0
+    delete_failed: int = 0
+    sqs_requests: int = 0
+    seconds: float = 0.0
+    stopped_because: str = ""
+    results: ApplyReport = field(default_factory=ApplyReport)
+    problems: list[str] = field(default_factory=list)
+
+
+def publish_rules(settings: Settings) -> PublishRules:
+    return PublishRules(
+        allowed_tags=settings.allowed_tags,
+        allowed_attributes=settings.allowed_attributes,
+        min_chars=settings.min_description_chars,
+        max_chars=settings.max_description_chars,
+    )
+
+
+def check_database(engine: Engine) -> None:
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except DBAPIError as error:
+        raise DatabaseUnavailable(f"database unavailable, nothing received: {error.orig}") from error
+
+
+def queue_depth(sqs: Any, queue_url: str) -> QueueDepth:
+    attributes = sqs.get_queue_attributes(
+        QueueUrl=queue_url, AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"]
+    )["Attributes"]
+    return QueueDepth(
+        visible=int(attributes["ApproximateNumberOfMessages"]),
+        in_flight=int(attributes["ApproximateNumberOfMessagesNotVisible"]),
+    )
+
+
+def drain(
+    engine: Engine,
+    sqs: Any,
+    settings: Settings,
+    *,
+    max_messages: int,
+    max_seconds: float,
+    clock: Callable[[], float] = time.monotonic,
+) -> DrainReport:
+    """Receive, apply and delete until the queue is empty or a budget runs out."""
+    check_database(engine)
+    report = DrainReport()
+    rules = publish_rules(settings)
+    started = clock()
+    while True:
+        remaining = max_seconds - (clock() - started)
+        if remaining <= 0:
+            report.stopped_because = f"time budget of {max_seconds:g}s used"
+            break
+        if report.messages >= max_messages:
+            report.stopped_because = f"message budget of {max_messages} used"
+            break
+        messages = sqs.receive_message(
+            QueueUrl=settings.queue_url,
+            MaxNumberOfMessages=min(MAX_ENTRIES_PER_CALL, max_messages - report.messages),
+            WaitTimeSeconds=min(settings.receive_wait_seconds, max(0, int(remaining))),
+            AttributeNames=["ApproximateReceiveCount"],
+        ).get("Messages", [])
+        report.receives += 1
+        report.sqs_requests += 1
+        if not messages:
+            report.stopped_because = "queue empty"
+            break
+        report.messages += len(messages)
+        done = _apply_receive(engine, messages, rules, settings.max_attempts, report)
+        if done:
+            deleted = delete_messages(sqs, settings.queue_url, done)
+            report.sqs_requests += deleted.requests
+            report.deleted += deleted.entries - len(deleted.failed_receipts)
+            report.delete_failed += len(deleted.failed_receipts)
+            if deleted.failed_receipts:
+                log.warning(
+                    "%d message(s) could not be deleted; they will be applied again", len(deleted.failed_receipts)
+                )
+    report.seconds = clock() - started
+    return report
+
+
+def _apply_receive(
+    engine: Engine, messages: Sequence[dict[str, Any]], rules: PublishRules, max_attempts: int, report: DrainReport
+) -> list[str]:
+    """Apply one receive; the receipt handles of the messages whose rows are committed."""
+    decoded: list[tuple[dict[str, Any], ResultPage]] = []
+    for message in messages:
+        try:
+            decoded.append((message, ResultPage.from_json(message["Body"])))
+        except ContractError as error:
+            report.undecodable += 1
+            _problem(report, f"message {message['MessageId']} left for the dead-letter queue: {error}")
+    if not decoded:
+        return []
+    try:
+        report.results.add(_commit(engine, [page for _, page in decoded], rules, max_attempts))
+        return [message["ReceiptHandle"] for message, _ in decoded]
+    except OperationalError as error:
+        raise DatabaseUnavailable(f"database unavailable mid-drain, nothing deleted: {error.orig}") from error
+    except Exception as error:  # one bad page must not hold back the others
+        log.warning("a receive of %d pages failed (%s); applying them one by one", len(decoded), error)
+    done = []
+    for message, page in decoded:
+        try:
+            report.results.add(_commit(engine, [page], rules, max_attempts))
+            done.append(message["ReceiptHandle"])
+        except OperationalError as error:
+            raise DatabaseUnavailable(f"database unavailable mid-drain: {error.orig}") from error
+        except Exception as error:
+            report.unapplied += 1
+            _problem(report, f"message {message['MessageId']} (batch {page.batch_id}) could not be applied: {error!r}")
+    return done
+
+
+def _commit(engine: Engine, pages: Sequence[ResultPage], rules: PublishRules, max_attempts: int) -> ApplyReport:
+    with session_scope(engine) as session:
+        return apply_pages(session, pages, rules, max_attempts)
+
+
+def _problem(report: DrainReport, line: str) -> None:
+    log.error(line)
+    if len(report.problems) < 20:
+        report.problems.append(line)

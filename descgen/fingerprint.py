@@ -1,0 +1,30 @@
+"""A task's fingerprint: a hash of everything that shapes its output.
+
+If it did not change since the last good description, the task is not sent
+again: the cheapest token is the one never bought.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from descgen.prompts import PROMPT_VERSION, ProductFacts
+
+
+def fingerprint(product: ProductFacts, language_id: str, model_id: str, prompt_version: str = PROMPT_VERSION) -> str:
+    canonical = json.dumps(
+        {
+            "product": product.product_id,
+            "title": product.title,
+            "keywords": list(product.keywords),
+            "attributes": product.attributes,
+            "language": language_id,
+            "prompt": prompt_version,
+            "model": model_id,
+        },
+        sort_keys=True,
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    return hashlib.sha256(canonical.encode()).hexdigest()

@@ -1,0 +1,187 @@
+"""The generate side of a cycle: plan, claim, write the JSONL to S3, publish the job.
+
+Each function is one step with its own transaction, so a run that dies between
+steps leaves a batch that ``monitor-jobs`` can finish or release: claimed tasks
+are never stranded.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import Engine
+
+from descgen.aws.streams import upload_lines
+from descgen.batching import JobPlan, plan_jobs
+from descgen.contract.keys import input_key, output_folder, s3_uri
+from descgen.contract.messages import JobRequest
+from descgen.contract.records import make_record_id
+from descgen.db.batches import (
+    batch_tasks_with_products,
+    claim_batch,
+    count_pending,
+    job_name_for,
+    mark_submitted,
+    oldest_pending_since,
+    pending_with_products,
+    release_tasks,
+)
+from descgen.db.catalog import SyncReport, facts, sync_tasks
+from descgen.db.models import Batch, GenerationTask, Product, utcnow
+from descgen.db.session import session_scope
+from descgen.lifecycle import BatchState
+from descgen.pricing import Cost, cost, estimate_tokens, price_for
+from descgen.prompts import jsonl_line, model_input
+from descgen.settings import Settings
+
+
+@dataclass(frozen=True)
+class Estimate:
+    records: int
+    input_tokens: int
+    output_tokens: int
+    cost: Cost
+    languages: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class GenerationPlan:
+    pending: int
+    jobs: JobPlan
+    estimate: Estimate  # of everything planned, priced both ways
+
+
+@dataclass(frozen=True)
+class WrittenBatch:
+    batch_id: str
+    input_uri: str
+    input_bytes: int
+    released: int  # claimed tasks that did not fit the file-size quota
+    estimate: Estimate
+
+
+def sync_catalog(engine: Engine, store_id: str, model_id: str) -> SyncReport:
+    with session_scope(engine) as session:
+        return sync_tasks(session, store_id, model_id)
+
+
+def task_line(task: GenerationTask, product: Product, settings: Settings) -> bytes:
+    """The task's JSONL line; its record id names the task and this attempt."""
+    body = model_input(
+        facts(product), task.language_id, max_tokens=settings.max_output_tokens, temperature=settings.temperature
+    )
+    return jsonl_line(make_record_id(task.id, task.attempts), body)
+
+
+class _Tally:
+    """Counts what went into a file while it streams past."""
+
+    def __init__(self) -> None:
+        self.records = 0
+        self.bytes = 0
+        self.input_tokens = 0
+        self.languages: Counter[str] = Counter()
+
+    def add(self, line: bytes, language_id: str) -> None:
+        self.records += 1
+        self.bytes += len(line)
+        self.input_tokens += estimate_tokens(len(line))
+        self.languages[language_id] += 1
+
+    def estimate(self, settings: Settings, model_id: str) -> Estimate:
+        output_tokens = self.records * settings.max_output_tokens
+        return Estimate(
+            records=self.records,
+            input_tokens=self.input_tokens,
+            output_tokens=output_tokens,
+            cost=cost(price_for(settings.prices, model_id), self.input_tokens, output_tokens),
+            languages=dict(self.languages),
+        )
+
+
+def plan_generation(
+    engine: Engine, settings: Settings, store_id: str, languages: Sequence[str] | None, limit: int, model_id: str
+) -> GenerationPlan:
+    """What a run would send and what it would cost; claims nothing (the dry run)."""
+    with session_scope(engine) as session:
+        pending = min(count_pending(session, store_id, languages), limit)
+        jobs = plan_jobs(
+            pending,
+            settings.quota(model_id),
+            settings.remainder_policy,
+            oldest_pending_since(session, store_id, languages),
+            timedelta(hours=settings.remainder_max_age_hours),
+            utcnow(),
+        )
+        tally = _Tally()
+        for task, product in pending_with_products(session, store_id, languages, pending):
+            tally.add(task_line(task, product, settings), task.language_id)
+    return GenerationPlan(pending=pending, jobs=jobs, estimate=tally.estimate(settings, model_id))
+
+
+def claim(
+    engine: Engine, store_id: str, model_id: str, languages: Sequence[str] | None, size: int, mode: str = "batch"
+) -> str | None:
+    with session_scope(engine) as session:
+        batch = claim_batch(session, store_id, model_id, languages, size, mode)
+        return batch.id if batch else None
+
+
+def write_batch_file(engine: Engine, s3: Any, settings: Settings, batch_id: str) -> WrittenBatch:
+    """Stream the batch's JSONL to ``input/<batch>.jsonl``, within the file-size quota."""
+    with session_scope(engine) as session:
+        batch = session.get_one(Batch, batch_id)
+        max_bytes = settings.quota(batch.model_id).max_file_bytes
+        tally = _Tally()
+        overflow: list[int] = []
+
+        def lines() -> Iterator[bytes]:
+            for task, product in batch_tasks_with_products(session, batch_id):
+                line = task_line(task, product, settings)
+                if overflow or tally.bytes + len(line) > max_bytes:
+                    overflow.append(task.id)
+                    continue
+                tally.add(line, task.language_id)
+                yield line
+
+        key = input_key(settings.input_prefix, batch_id)
+        upload_lines(s3, settings.bucket, key, lines())
+        released = release_tasks(session, batch_id, overflow, "did not fit the input file quota") if overflow else 0
+        estimate = tally.estimate(settings, batch.model_id)
+        batch.input_uri = s3_uri(settings.bucket, key)
+        batch.output_uri = s3_uri(settings.bucket, output_folder(settings.output_prefix, batch_id))
+        batch.job_name = job_name_for(batch_id)
+        batch.input_bytes = tally.bytes
+        batch.record_count = tally.records
+        batch.estimated_input_tokens = estimate.input_tokens
+        batch.estimated_output_tokens = estimate.output_tokens
+        batch.estimated_cost_usd = estimate.cost.batch_usd
+        batch.estimated_on_demand_cost_usd = estimate.cost.on_demand_usd
+        return WrittenBatch(batch_id, batch.input_uri, tally.bytes, released, estimate)
+
+
+def publish_job_request(engine: Engine, sns: Any, settings: Settings, batch_id: str) -> JobRequest:
+    """Ask for the batch's job; safe to repeat (the job's clientRequestToken is the batch id)."""
+    with session_scope(engine) as session:
+        batch = session.get_one(Batch, batch_id)
+        if not (batch.input_uri and batch.output_uri and batch.job_name):
+            raise RuntimeError(f"batch {batch_id} has no input file yet: write it before publishing")
+        request = JobRequest(
+            batch_id=batch.id,
+            job_name=batch.job_name,
+            model_id=batch.model_id,
+            s3_input_uri=batch.input_uri,
+            s3_output_uri=batch.output_uri,
+        )
+    sns.publish(TopicArn=settings.topic_arn, Message=request.to_json())
+    with session_scope(engine) as session:
+        batch = session.get_one(Batch, batch_id)
+        mark_submitted(session, batch_id)
+        if batch.state == BatchState.CLAIMED:
+            batch.state = BatchState.PUBLISHED
+        batch.published_at = batch.published_at or utcnow()
+    return request

@@ -1,0 +1,1 @@
+"""Prefect flows: short, linear, typed parameters."""

@@ -1,0 +1,103 @@
+"""What each flow leaves in the Prefect UI: tables and summaries a person reads.
+
+Keys are stable (lower-case, digits, dashes) so every run adds to one history.
+"""
+
+from __future__ import annotations
+
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
+
+from descgen.draining import DrainReport, QueueDepth
+from descgen.generation import GenerationPlan, WrittenBatch
+from descgen.monitoring import MonitorReport
+
+
+def usd(amount: float) -> str:
+    return f"${amount:,.4f}" if amount < 1 else f"${amount:,.2f}"
+
+
+def generate_artifacts(store: str, plan: GenerationPlan, written: list[WrittenBatch], dry_run: bool) -> None:
+    rows = [
+        {
+            "batch": batch.batch_id,
+            "records": batch.estimate.records,
+            "languages": ", ".join(f"{lang} {n}" for lang, n in sorted(batch.estimate.languages.items())),
+            "input MB": round(batch.input_bytes / 1e6, 2),
+            "est. batch cost": usd(batch.estimate.cost.batch_usd),
+            "est. on-demand cost": usd(batch.estimate.cost.on_demand_usd),
+        }
+        for batch in written
+    ]
+    create_table_artifact(
+        key=f"generate-{store}",
+        table=rows or [{"batch": "(none)", "records": 0}],
+        description=f"Batches sent for store {store}" + (" (dry run: nothing sent)" if dry_run else ""),
+    )
+    jobs = plan.jobs
+    remainder = (
+        f"{jobs.remainder} record(s) under the batch minimum: **{jobs.remainder_action.value}**"
+        if jobs.remainder
+        else "no remainder"
+    )
+    estimate = plan.estimate
+    create_markdown_artifact(
+        key=f"generate-{store}-summary",
+        markdown=(
+            f"## generate-descriptions: {store}{' (dry run)' if dry_run else ''}\n\n"
+            f"- pending tasks considered: **{plan.pending}**\n"
+            f"- batch jobs: **{len(jobs.job_sizes)}** ({', '.join(map(str, jobs.job_sizes)) or 'none'} records)\n"
+            f"- remainder: {remainder}\n"
+            f"- estimated tokens: {estimate.input_tokens:,} in, at most {estimate.output_tokens:,} out\n"
+            f"- estimated cost: **{usd(estimate.cost.batch_usd)}** with batch inference, "
+            f"{usd(estimate.cost.on_demand_usd)} on demand (saves {usd(estimate.cost.saved_usd)})\n"
+        ),
+        description=f"What generate-descriptions planned for {store}",
+    )
+
+
+def drain_artifacts(report: DrainReport | None, queue: QueueDepth, dlq: QueueDepth, error: str | None) -> None:
+    results = report.results if report else None
+    create_table_artifact(
+        key="drain-results",
+        table=[
+            {
+                "applied": results.applied if results else 0,
+                "skipped (human edit)": results.skipped_human if results else 0,
+                "retried": results.retried if results else 0,
+                "failed": results.failed if results else 0,
+                "stale / duplicate": results.stale if results else 0,
+                "unknown record": results.unknown if results else 0,
+                "undecodable messages": report.undecodable if report else 0,
+                "messages": report.messages if report else 0,
+                "queue depth": queue.total,
+                "DLQ depth": dlq.total,
+                "stopped because": error or (report.stopped_because if report else ""),
+            }
+        ],
+        description="One drain-results run: what happened to the results, and what is left in the queues",
+    )
+
+
+def monitor_artifacts(report: MonitorReport) -> None:
+    create_table_artifact(
+        key="monitor-jobs",
+        table=[
+            {
+                "batch": view.batch_id,
+                "state": view.state,
+                "job": view.job_status or "-",
+                "records": view.records,
+                "tokens in": view.input_tokens if view.input_tokens is not None else "-",
+                "tokens out": view.output_tokens if view.output_tokens is not None else "-",
+                "real cost (batch)": usd(view.cost_usd) if view.cost_usd is not None else "-",
+                "same on demand": usd(view.on_demand_cost_usd) if view.on_demand_cost_usd is not None else "-",
+                "what monitor did": view.action,
+            }
+            for view in report.batches
+        ]
+        or [{"batch": "(no open batch)"}],
+        description=(
+            f"Open batches and their jobs: {report.republished} republished, {report.released_tasks} tasks released, "
+            f"{report.retried_tasks} retried, {report.failed_tasks} failed"
+        ),
+    )

@@ -1,0 +1,61 @@
+"""drain-results: SQS pages of results -> sanitized descriptions in the database."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from prefect import flow, get_run_logger
+from prefect.events import emit_event
+from pydantic import Field
+
+from descgen.draining import DrainReport
+from descgen.settings import get_settings
+from flows.artifacts import drain_artifacts
+from tasks.drain import drain_queue, queue_depths
+
+MaxMessages = Annotated[int, Field(ge=1, le=1_000_000, description="stop after this many SQS messages")]
+MaxSeconds = Annotated[float, Field(gt=0, le=3600, description="stop after this many seconds")]
+
+
+class DeadLetterQueueGrowing(RuntimeError):
+    """The DLQ holds more than the alert threshold: someone should look."""
+
+
+@flow(name="drain-results", flow_run_name="drain: up to {max_messages} messages in {max_seconds}s")
+def drain_results(max_messages: MaxMessages = 100_000, max_seconds: MaxSeconds = 240) -> DrainReport:
+    log = get_run_logger()
+    settings = get_settings()
+    report: DrainReport | None = None
+    error: str | None = None
+    try:
+        report = drain_queue(max_messages, max_seconds)
+    except Exception as exc:
+        error = str(exc)
+        raise
+    finally:
+        queue, dlq = queue_depths()
+        log.info("queue depth %d, dead-letter queue depth %d", queue.total, dlq.total)
+        emit_event(
+            event="descgen.dlq.depth",
+            resource={"prefect.resource.id": f"descgen.queue.{settings.dlq_url.rsplit('/', 1)[-1]}"},
+            payload={"depth": dlq.total, "threshold": settings.dlq_alert_threshold, "queue_depth": queue.total},
+        )
+        drain_artifacts(report, queue, dlq, error)
+    results = report.results
+    log.info(
+        "%d messages: %d applied, %d kept human edits, %d retried, %d failed, %d stale, %d undecodable (%s)",
+        report.messages,
+        results.applied,
+        results.skipped_human,
+        results.retried,
+        results.failed,
+        results.stale,
+        report.undecodable,
+        report.stopped_because,
+    )
+    if dlq.total > settings.dlq_alert_threshold:
+        raise DeadLetterQueueGrowing(
+            f"the dead-letter queue holds {dlq.total} messages, over the threshold of {settings.dlq_alert_threshold}: "
+            "inspect them, fix the cause, then run redrive-dlq"
+        )
+    return report

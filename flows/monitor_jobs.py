@@ -1,0 +1,35 @@
+"""monitor-jobs: every open batch followed to its end; the real cost recorded."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from prefect import flow, get_run_logger
+from pydantic import Field
+
+from descgen.monitoring import MonitorReport
+from descgen.stores import STORE_ID_PATTERN
+from flows.artifacts import monitor_artifacts
+from tasks.monitor import follow_open_batches
+
+StoreFilter = Annotated[
+    str | None, Field(pattern=f"^{STORE_ID_PATTERN.pattern}$", description="only this store's batches; all if empty")
+]
+
+
+@flow(name="monitor-jobs", flow_run_name="monitor jobs of {store}")
+def monitor_jobs(store: StoreFilter = None) -> MonitorReport:
+    log = get_run_logger()
+    report = follow_open_batches(store)
+    for view in report.batches:
+        log.info("batch %s: %s", view.batch_id, view.action)
+    log.info(
+        "%d open batches; %d republished, %d tasks released, %d retried, %d failed",
+        len(report.batches),
+        report.republished,
+        report.released_tasks,
+        report.retried_tasks,
+        report.failed_tasks,
+    )
+    monitor_artifacts(report)
+    return report

@@ -1,0 +1,126 @@
+"""``make demo``: one whole cycle on the embedded default, no AWS account.
+
+Starts the local stack, migrates a fresh SQLite database, loads the bundled
+sample catalog (216 products in English, German and French), and runs the
+production path: generate-descriptions -> SNS -> create_bedrock_job -> the Bedrock
+emulator's batch job -> S3 -> parse_output -> SQS -> drain-results (and
+monitor-jobs, which reads the real token counts). Prints what happened, and exits
+non-zero unless every task ended done.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+from sqlalchemy import select
+
+from descgen.db import migrate
+from descgen.db.catalog import load_catalog
+from descgen.db.models import Description, Language, Product
+from descgen.db.session import make_engine, session_scope
+from descgen.db.status import batches, task_states
+from descgen.lifecycle import OPEN_STATES, TaskState
+from descgen.settings import get_settings
+from local.stack import REPO, LocalStack
+
+CATALOG = Path(__file__).with_name("sample_catalog.json")
+DATABASE = REPO / "descgen-demo.sqlite3"
+DEADLINE_SECONDS = 150
+
+
+def wait_for(condition: object, what: str, deadline: float) -> None:
+    while not condition():  # type: ignore[operator]
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"gave up waiting for {what}")
+        time.sleep(0.5)
+
+
+def main() -> int:
+    started = time.monotonic()
+    deadline = started + DEADLINE_SECONDS
+    for leftover in DATABASE.parent.glob(DATABASE.name + "*"):
+        leftover.unlink()
+    database_url = f"sqlite:///{DATABASE}"
+    with LocalStack() as stack:
+        # The flows read their settings from the environment, as a worker would.
+        os.environ.update(stack.settings_environment())
+        os.environ["DESCGEN_DATABASE_URL"] = database_url
+        os.environ["DESCGEN_RECEIVE_WAIT_SECONDS"] = "1"  # the demo's queue empties fast; don't idle 20 s
+        get_settings.cache_clear()
+        migrate.upgrade(database_url)
+        engine = make_engine(database_url)
+        with session_scope(engine) as session:
+            store, products = load_catalog(session, json.loads(CATALOG.read_text()))
+        print(f"loaded {products} products into store {store!r} ({database_url})")
+
+        # imported here so Prefect starts only once the settings are in place
+        from flows.drain_results import drain_results
+        from flows.generate_descriptions import generate_descriptions
+        from flows.monitor_jobs import monitor_jobs
+
+        generate_descriptions(store=store)
+        bedrock = stack.client("bedrock")
+
+        def jobs_finished() -> bool:
+            jobs = bedrock.list_model_invocation_jobs()["invocationJobSummaries"]
+            return bool(jobs) and all(
+                job["status"] not in ("Submitted", "Validating", "Scheduled", "InProgress") for job in jobs
+            )
+
+        wait_for(jobs_finished, "the Bedrock batch job", deadline)
+        wait_for(stack.runner.idle, "parse_output", deadline)
+
+        def nothing_open() -> bool:
+            with session_scope(engine) as session:
+                return not any(task_states(session, store)[state] for state in OPEN_STATES)
+
+        while not nothing_open():
+            if time.monotonic() > deadline:
+                break
+            drain_results(max_seconds=30)
+            monitor_jobs()
+        print_summary(engine, store, time.monotonic() - started)
+        with session_scope(engine) as session:
+            states = task_states(session, store)
+    not_done = {state: n for state, n in states.items() if state != TaskState.DONE}
+    if not_done:
+        print(f"FAILED: tasks not done: {not_done}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def print_summary(engine: object, store: str, seconds: float) -> None:
+    with session_scope(engine) as session:  # type: ignore[arg-type]
+        states = task_states(session, store)
+        print(f"\n=== descgen demo: store {store!r}, {seconds:.0f} s ===")
+        print("tasks by state: " + ", ".join(f"{state} {count}" for state, count in sorted(states.items())))
+        print(
+            f"\n{'batch':<32} {'records':>7} {'state':<9} {'job':<19} {'tokens in':>10} {'tokens out':>10}"
+            f" {'est. batch':>11} {'est. on-demand':>14} {'real batch':>11} {'real on-demand':>14}"
+        )
+        for batch in batches(session, store):
+            print(
+                f"{batch.id:<32} {batch.record_count:>7} {batch.state:<9} {batch.job_status or '-':<19}"
+                f" {batch.input_tokens or 0:>10,} {batch.output_tokens or 0:>10,}"
+                f" {batch.estimated_cost_usd:>11.4f} {batch.estimated_on_demand_cost_usd:>14.4f}"
+                f" {batch.cost_usd or 0:>11.4f} {batch.on_demand_cost_usd or 0:>14.4f}"
+            )
+        print("(USD; estimates assume every answer uses max_tokens, real figures come from the job's manifest)")
+        for language in session.scalars(select(Language).order_by(Language.id)):
+            sample = session.execute(
+                select(Product.external_id, Description.html)
+                .join(Product, Product.id == Description.product_id)
+                .where(Description.store_id == store, Description.language_id == language.id)
+                .order_by(Product.id)
+                .limit(1)
+            ).first()
+            if sample:
+                print(f"\n--- {language.name} ({language.id}), product {sample[0]} ---\n{sample[1]}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,23 @@
+"""Tasks of drain-results."""
+
+from __future__ import annotations
+
+from prefect import task
+
+from descgen import draining
+from descgen.settings import get_settings
+from tasks.connections import aws, engine
+
+
+# No retries: a drain that fails has deleted nothing, and the next scheduled run
+# picks the messages up again. Retrying here would only push them towards the DLQ.
+@task
+def drain_queue(max_messages: int, max_seconds: float) -> draining.DrainReport:
+    return draining.drain(engine(), aws().sqs, get_settings(), max_messages=max_messages, max_seconds=max_seconds)
+
+
+@task(retries=3, retry_delay_seconds=[2, 5, 15])
+def queue_depths() -> tuple[draining.QueueDepth, draining.QueueDepth]:
+    settings = get_settings()
+    sqs = aws().sqs
+    return draining.queue_depth(sqs, settings.queue_url), draining.queue_depth(sqs, settings.dlq_url)

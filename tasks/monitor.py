@@ -1,0 +1,14 @@
+"""Tasks of monitor-jobs."""
+
+from __future__ import annotations
+
+from prefect import task
+
+from descgen import monitoring
+from descgen.settings import get_settings
+from tasks.connections import aws, engine
+
+
+@task(retries=3, retry_delay_seconds=[2, 5, 15])
+def follow_open_batches(store: str | None) -> monitoring.MonitorReport:
+    return monitoring.monitor(engine(), aws(), get_settings(), store)

@@ -1,0 +1,64 @@
+"""Small builders the tests share: catalogs, and results as the parse Lambda would send them."""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine, select
+
+from descgen.contract.messages import RecordResult, ResultPage, TokenUsage
+from descgen.contract.records import find_markers, make_record_id
+from descgen.db.batches import claim_batch, mark_submitted
+from descgen.db.catalog import load_catalog, sync_tasks
+from descgen.db.models import GenerationTask, Product
+from descgen.db.session import session_scope
+
+MODEL = "anthropic.claude-3-5-sonnet-20240620-v1:0"
+
+
+def catalog(store: str = "acme", products: int = 3, languages: tuple[str, ...] = ("en", "de")) -> dict:
+    return {
+        "store": {"id": store, "name": store.title(), "languages": {lang: lang for lang in languages}},
+        "products": [
+            {"id": f"P{i}", "title": f"Product {i}", "seo_keywords": [f"kw{i}"], "attributes": {"size": str(i)}}
+            for i in range(1, products + 1)
+        ],
+    }
+
+
+def load(engine: Engine, document: dict, model: str = MODEL) -> str:
+    with session_scope(engine) as session:
+        store, _ = load_catalog(session, document)
+        sync_tasks(session, store, model)
+    return store
+
+
+def submit(engine: Engine, store: str, limit: int = 10_000, languages=None) -> tuple[str, list[GenerationTask]]:
+    """Claim and mark submitted, as generate-descriptions does around its upload."""
+    with session_scope(engine) as session:
+        batch = claim_batch(session, store, MODEL, languages, limit)
+        assert batch is not None
+        mark_submitted(session, batch.id)
+        batch_id = batch.id
+    return batch_id, tasks_of(engine, batch_id)
+
+
+def tasks_of(engine: Engine, batch_id: str) -> list[GenerationTask]:
+    with session_scope(engine) as session:
+        return list(session.scalars(select(GenerationTask).where(GenerationTask.batch_id == batch_id).order_by(GenerationTask.id)))
+
+
+def product_id(engine: Engine, task: GenerationTask) -> str:
+    with session_scope(engine) as session:
+        return session.get_one(Product, task.product_id).external_id
+
+
+def answer(engine: Engine, task: GenerationTask, body: str | None = None, marker: str | None = None) -> RecordResult:
+    """The result a well-behaved model gives for the task (or with the text/marker given)."""
+    marker = marker or f"#{product_id(engine, task)}#{task.language_id}#"
+    text = marker + (body or f"<p>A fine description of product {task.product_id} in {task.language_id}.</p><ul><li>Good</li></ul>")
+    return RecordResult(
+        make_record_id(task.id, task.attempts), "ok", tuple(find_markers(text)), text, "end_turn", usage=TokenUsage(100, 200)
+    )
+
+
+def page(batch_id: str, *results: RecordResult) -> ResultPage:
+    return ResultPage(batch_id, tuple(results))

@@ -1,0 +1,188 @@
+"""The task lifecycle on SQLite and PostgreSQL: claims, results, human edits, rollback."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from descgen.contract.messages import RecordResult
+from descgen.db.catalog import mark_human_edited, sync_tasks
+from descgen.db.descriptions import roll_back_batch_descriptions
+from descgen.db.models import Batch, Description, DescriptionVersion, GenerationTask
+from descgen.db.results import apply_pages
+from descgen.db.session import session_scope
+from descgen.db.status import task_states
+from descgen.verdicts import PublishRules
+from tests.builders import MODEL, answer, catalog, load, page, submit, tasks_of
+
+RULES = PublishRules(frozenset({"p", "ul", "li", "span", "strong", "em"}), {}, 10, 5000)
+
+
+def apply(engine, *pages, max_attempts=3):
+    with session_scope(engine) as session:
+        return apply_pages(session, list(pages), RULES, max_attempts)
+
+
+def states(engine, store="acme"):
+    with session_scope(engine) as session:
+        return dict(task_states(session, store))
+
+
+def descriptions(engine):
+    with session_scope(engine) as session:
+        return {(d.product_id, d.language_id): (d.html, d.source, d.version) for d in session.scalars(select(Description))}
+
+
+def test_a_catalog_gets_one_pending_task_per_product_and_language(engine):
+    load(engine, catalog(products=4, languages=("en", "de", "fr")))
+    assert states(engine) == {"pending": 12}
+
+
+def test_a_good_result_makes_a_sanitized_description_and_the_task_done(engine):
+    # GIVEN a submitted batch
+    store = load(engine, catalog(products=1, languages=("en",)))
+    batch_id, [task] = submit(engine, store)
+    # WHEN its result arrives with something unsafe in it
+    report = apply(engine, page(batch_id, answer(engine, task, "<p onmouseover='x()'>Hello <script>bad()</script>there</p>")))
+    # THEN the description is stored clean and the task is done
+    assert report.applied == 1
+    assert descriptions(engine) == {(task.product_id, "en"): ("<p>Hello there</p>", "ai", 1)}
+    assert states(engine) == {"done": 1}
+
+
+def test_the_same_result_delivered_twice_leaves_the_same_rows(engine):
+    store = load(engine, catalog(products=2, languages=("en",)))
+    batch_id, tasks = submit(engine, store)
+    results = page(batch_id, *(answer(engine, task) for task in tasks))
+    apply(engine, results)
+    before = (descriptions(engine), states(engine))
+    second = apply(engine, results)
+    assert (second.applied, second.stale) == (0, 2)
+    assert (descriptions(engine), states(engine)) == before
+
+
+def test_a_record_id_seen_twice_in_one_receive_is_applied_once(engine):
+    store = load(engine, catalog(products=1, languages=("en",)))
+    batch_id, [task] = submit(engine, store)
+    result = answer(engine, task)
+    report = apply(engine, page(batch_id, result, result))
+    assert (report.applied, report.stale) == (1, 1)
+    with session_scope(engine) as session:
+        assert len(list(session.scalars(select(DescriptionVersion)))) == 1
+
+
+def test_a_title_with_another_products_marker_never_writes_to_it(engine):
+    # GIVEN two products, the first one's answer carrying the second one's marker
+    store = load(engine, catalog(products=2, languages=("en",)))
+    batch_id, [first, second] = submit(engine, store)
+    hijack = answer(engine, first, marker=f"#P{2}#en#")
+    # WHEN it is applied
+    report = apply(engine, page(batch_id, hijack))
+    # THEN nothing is written anywhere, and the first task goes back to try again
+    assert descriptions(engine) == {}
+    assert report.retried == 1
+    assert "another product" in report.reasons[0]
+    with session_scope(engine) as session:
+        assert session.get_one(GenerationTask, second.id).state == "submitted"
+        assert session.get_one(GenerationTask, first.id).state == "pending"
+
+
+def test_an_unknown_record_id_is_counted_and_changes_nothing(engine):
+    store = load(engine, catalog(products=1, languages=("en",)))
+    batch_id, _ = submit(engine, store)
+    report = apply(engine, page(batch_id, RecordResult("zz9", "ok", text="#P1#en#<p>x</p>"), RecordResult("t999999a0", "ok", text="x")))
+    assert report.unknown == 2
+    assert states(engine) == {"submitted": 1}
+
+
+def test_a_retryable_error_counts_an_attempt_and_fails_at_the_limit(engine):
+    store = load(engine, catalog(products=1, languages=("en",)))
+    for attempt in range(1, 4):
+        batch_id, [task] = submit(engine, store)
+        assert task.attempts == attempt - 1
+        apply(engine, page(batch_id, RecordResult(f"t{task.id}a{task.attempts}", "error", error_code="500", error_message="oops")))
+    with session_scope(engine) as session:
+        task = session.scalars(select(GenerationTask)).one()
+        assert (task.state, task.attempts) == ("failed", 3)
+        assert "Bedrock error 500: oops" in task.reason
+
+
+def test_an_error_that_cannot_heal_fails_at_once_with_the_reason(engine):
+    store = load(engine, catalog(products=1, languages=("en",)))
+    batch_id, [task] = submit(engine, store)
+    apply(engine, page(batch_id, RecordResult(f"t{task.id}a0", "error", error_code="400", error_message="bad input")))
+    with session_scope(engine) as session:
+        task = session.get_one(GenerationTask, task.id)
+        assert (task.state, task.attempts, task.reason) == ("failed", 1, "Bedrock error 400: bad input")
+
+
+def test_a_human_edited_description_survives_a_batch_with_a_result_for_it(engine):
+    # GIVEN a task in flight whose description a person then edits
+    store = load(engine, catalog(products=2, languages=("en",)))
+    batch_id, [edited, other] = submit(engine, store)
+    with session_scope(engine) as session:
+        mark_human_edited(session, store, "P1", "en", "<p>Written by Anna.</p>")
+    # WHEN the batch's results arrive
+    report = apply(engine, page(batch_id, answer(engine, edited), answer(engine, other)))
+    # THEN the person's text is kept, the run says so, and the task is skipped
+    assert (report.applied, report.skipped_human, report.human_kept) == (1, 1, ["P1/en"])
+    assert descriptions(engine)[(edited.product_id, "en")] == ("<p>Written by Anna.</p>", "human", 1)
+    with session_scope(engine) as session:
+        task = session.get_one(GenerationTask, edited.id)
+        assert (task.state, task.reason) == ("skipped", "human-edited description kept")
+
+
+def test_rolling_back_a_batch_restores_every_previous_version_row_by_row(engine):
+    # GIVEN a first batch, then a second one that overwrites some of its texts
+    store = load(engine, catalog(products=3, languages=("en", "de")))
+    first, tasks = submit(engine, store)
+    apply(engine, page(first, *(answer(engine, t, f"<p>first text of {t.id}</p>") for t in tasks)))
+    before = descriptions(engine)
+    with session_scope(engine) as session:
+        for task in session.scalars(select(GenerationTask)):
+            task.state, task.fingerprint = "pending", "changed"
+    second, tasks = submit(engine, store, limit=4)
+    apply(engine, page(second, *(answer(engine, t, f"<p>second text of {t.id}</p>") for t in tasks)))
+    assert descriptions(engine) != before
+    # WHEN the second batch is rolled back
+    with session_scope(engine) as session:
+        report = roll_back_batch_descriptions(session, session.get_one(Batch, second))
+    # THEN every description is what it was before it, row by row
+    assert report.restored == 4
+    assert descriptions(engine) == before
+
+
+def test_rolling_back_a_batch_that_created_descriptions_removes_them(engine):
+    store = load(engine, catalog(products=2, languages=("en",)))
+    batch_id, tasks = submit(engine, store)
+    apply(engine, page(batch_id, *(answer(engine, t) for t in tasks)))
+    with session_scope(engine) as session:
+        report = roll_back_batch_descriptions(session, session.get_one(Batch, batch_id))
+    assert (report.removed, descriptions(engine)) == (2, {})
+
+
+def test_sync_marks_pending_exactly_the_tasks_whose_fingerprint_changed(engine):
+    # GIVEN a fully generated catalog
+    document = catalog(products=5, languages=("en", "de"))
+    store = load(engine, document)
+    batch_id, tasks = submit(engine, store)
+    apply(engine, page(batch_id, *(answer(engine, t) for t in tasks)))
+    # WHEN one title changes and a language is added
+    document["products"][2]["title"] = "Product 3, now bigger"
+    document["store"]["languages"]["fr"] = "fr"
+    load(engine, document)
+    # THEN that product's two tasks and five new French ones are pending, nothing else
+    with session_scope(engine) as session:
+        pending = session.execute(select(GenerationTask.product_id, GenerationTask.language_id).where(GenerationTask.state == "pending")).all()
+        again = sync_tasks(session, store, MODEL)
+    assert len(pending) == 7
+    assert {lang for _, lang in pending} == {"en", "de", "fr"}
+    assert again.to_send == 7 and again.unchanged == 8
+
+
+def test_two_stores_never_touch_each_others_tasks(engine):
+    load(engine, catalog("north", products=2))
+    load(engine, catalog("south", products=3))
+    north_batch, north_tasks = submit(engine, "north")
+    assert {t.store_id for t in north_tasks} == {"north"}
+    assert states(engine, "south") == {"pending": 6}
+    assert [t.id for t in tasks_of(engine, north_batch)] == [t.id for t in north_tasks]

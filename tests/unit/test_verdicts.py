@@ -1,0 +1,95 @@
+"""Each output shape has one defined outcome (the table in descgen/verdicts.py)."""
+
+import pytest
+
+from descgen.contract.messages import RecordResult
+from descgen.verdicts import PublishRules, Verdict, judge
+
+RULES = PublishRules(
+    allowed_tags=frozenset({"p", "ul", "li", "span", "strong", "em"}),
+    allowed_attributes={},
+    min_chars=20,
+    max_chars=2000,
+)
+BODY = "<p>A sturdy French press for rich coffee.</p><ul><li>Steel</li></ul>"
+
+
+def ok(text, stop_reason="end_turn"):
+    return RecordResult("t1a0", "ok", text=text, stop_reason=stop_reason)
+
+
+def verdict_of(text, **kwargs):
+    return judge(ok(text, **kwargs), "P1", "en", RULES)
+
+
+def test_a_clean_answer_is_accepted_without_its_marker():
+    judgement = verdict_of("#P1#en#" + BODY)
+    assert judgement.verdict == Verdict.ACCEPT
+    assert judgement.html == BODY
+
+
+def test_text_before_the_marker_is_dropped_and_the_rest_accepted():
+    judgement = verdict_of("Here is your description:\n#P1#en#" + BODY)
+    assert (judgement.verdict, judgement.html) == (Verdict.ACCEPT, BODY)
+
+
+def test_code_fences_are_dropped_and_the_rest_accepted():
+    judgement = verdict_of("```html\n#P1#en#" + BODY + "\n```")
+    assert (judgement.verdict, judgement.html) == (Verdict.ACCEPT, BODY)
+
+
+def test_the_tasks_own_marker_twice_is_accepted_with_both_copies_dropped():
+    judgement = verdict_of("#P1#en#" + BODY + "#P1#en#")
+    assert (judgement.verdict, judgement.html) == (Verdict.ACCEPT, BODY)
+
+
+def test_a_missing_marker_is_retried():
+    judgement = verdict_of(BODY)
+    assert (judgement.verdict, judgement.reason) == (Verdict.RETRY, "missing marker")
+
+
+@pytest.mark.parametrize("marker", ["#P2#en#", "#P1#de#"])
+def test_a_marker_naming_another_product_or_language_is_retried_and_never_accepted(marker):
+    judgement = verdict_of(marker + BODY)
+    assert judgement.verdict == Verdict.RETRY
+    assert marker in judgement.reason
+    assert judgement.html is None
+
+
+def test_two_different_markers_are_retried_even_when_one_is_right():
+    judgement = verdict_of("#P1#en#" + BODY + "#P9#en#")
+    assert judgement.verdict == Verdict.RETRY
+    assert "#P9#en#" in judgement.reason
+
+
+@pytest.mark.parametrize("text", ["", "   ", "```html\n```", "#P1#en#", "#P1#en#<script>x</script>"])
+def test_an_empty_answer_is_retried(text):
+    assert verdict_of(text).reason == "empty answer"
+
+
+def test_an_answer_cut_by_max_tokens_is_retried():
+    judgement = verdict_of("#P1#en#<p>This sentence stops in the mid", stop_reason="max_tokens")
+    assert (judgement.verdict, judgement.reason) == (Verdict.RETRY, "answer cut by max_tokens")
+
+
+def test_an_answer_outside_the_length_bounds_is_retried_with_its_length():
+    assert "outside 20-2000" in verdict_of("#P1#en#<p>short</p>").reason
+    assert "outside 20-2000" in verdict_of("#P1#en#<p>" + "x" * 3000 + "</p>").reason
+
+
+def test_unsafe_html_is_sanitized_before_it_is_accepted():
+    judgement = verdict_of(
+        '#P1#en#<p onclick="steal()">Nice <script>alert(1)</script><a href="javascript:x">press</a></p>'
+        '<img src="x" onerror="y"><iframe src="//evil"></iframe><p style="color:red">Great <b>coffee</b> maker</p>'
+    )
+    assert judgement.verdict == Verdict.ACCEPT
+    assert judgement.html == "<p>Nice press</p><p>Great coffee maker</p>"
+
+
+@pytest.mark.parametrize(("code", "verdict"), [("429", Verdict.RETRY), ("500", Verdict.RETRY), ("503", Verdict.RETRY),
+                                              ("ThrottlingException", Verdict.RETRY), ("MalformedOutput", Verdict.RETRY),
+                                              ("400", Verdict.FAIL), ("403", Verdict.FAIL), ("ValidationException", Verdict.FAIL)])
+def test_an_error_that_can_heal_is_retried_and_one_that_cannot_is_failed(code, verdict):
+    judgement = judge(RecordResult("t1a0", "error", error_code=code, error_message="boom"), "P1", "en", RULES)
+    assert judgement.verdict == verdict
+    assert code in judgement.reason
