@@ -14,9 +14,11 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from descgen.db import migrate
-from descgen.db.catalog import load_catalog
+from descgen.db.catalog import load_catalog, mark_human_edited
+from descgen.db.descriptions import roll_back_batch
+from descgen.db.models import Batch
 from descgen.db.session import make_engine, session_scope
-from descgen.db.status import batches, task_states
+from descgen.db.status import batches, monthly_costs, task_states
 from descgen.settings import get_settings
 
 
@@ -46,6 +48,46 @@ def cmd_status(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_mark_human_edited(args: argparse.Namespace) -> int:
+    html = Path(args.file).read_text()
+    with session_scope(make_engine(_database_url())) as session:
+        version = mark_human_edited(session, args.store, args.product, args.language, html)
+    print(f"{args.store} {args.product}/{args.language}: human-edited text saved as version {version}")
+    return 0
+
+
+def cmd_rollback_batch(args: argparse.Namespace) -> int:
+    with session_scope(make_engine(_database_url())) as session:
+        batch = session.get(Batch, args.batch)
+        if batch is None:
+            print(f"no batch {args.batch}", file=sys.stderr)
+            return 1
+        report = roll_back_batch(session, batch)
+    if report.already_rolled_back:
+        print(f"batch {args.batch} was already rolled back; nothing changed")
+        return 0
+    print(
+        f"batch {args.batch}: {report.restored} descriptions restored, {report.removed} removed, "
+        f"{len(report.kept_newer)} kept (changed since), {report.tasks_skipped} tasks marked skipped"
+    )
+    return 0
+
+
+def cmd_costs(args: argparse.Namespace) -> int:
+    with session_scope(make_engine(_database_url())) as session:
+        rows = monthly_costs(session, args.store)
+    print(
+        f"{'store':<16} {'month':<8} {'batches':>7} {'records':>9} {'tokens in':>12} {'tokens out':>12} "
+        f"{'spent USD':>10} {'on demand USD':>13} {'saved USD':>10}"
+    )
+    for row in rows:
+        print(
+            f"{row.store_id:<16} {row.month:<8} {row.batches:>7} {row.records:>9} {row.input_tokens:>12,} "
+            f"{row.output_tokens:>12,} {row.cost_usd:>10.2f} {row.on_demand_cost_usd:>13.2f} {row.saved_usd:>10.2f}"
+        )
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="descgen", description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -56,6 +98,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     status = commands.add_parser("status", help="tasks by state and batches of a store")
     status.add_argument("store")
     status.set_defaults(run=cmd_status)
+    human = commands.add_parser("mark-human-edited", help="save a person's text for a product and language")
+    for name in ("store", "product", "language"):
+        human.add_argument(name)
+    human.add_argument("file", help="a file holding the HTML")
+    human.set_defaults(run=cmd_mark_human_edited)
+    rollback = commands.add_parser("rollback-batch", help="undo what a batch wrote")
+    rollback.add_argument("batch")
+    rollback.set_defaults(run=cmd_rollback_batch)
+    costs = commands.add_parser("costs", help="real cost per store and month")
+    costs.add_argument("--store")
+    costs.set_defaults(run=cmd_costs)
     args = parser.parse_args(argv)
     return int(args.run(args))
 

@@ -7,19 +7,24 @@ are never stranded.
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
+from botocore.exceptions import ClientError
 from sqlalchemy import Engine
 
+from descgen.aws.clients import AwsClients
 from descgen.aws.streams import upload_lines
 from descgen.batching import JobPlan, plan_jobs
 from descgen.contract.keys import input_key, output_folder, s3_uri
-from descgen.contract.messages import JobRequest
+from descgen.contract.messages import JobRequest, RecordResult
+from descgen.contract.output_lines import result_from_model_output
 from descgen.contract.records import make_record_id
+from descgen.contract.sqs_batches import MessageSender, pack_pages
 from descgen.db.batches import (
     batch_tasks_with_products,
     claim_batch,
@@ -69,12 +74,16 @@ def sync_catalog(engine: Engine, store_id: str, model_id: str) -> SyncReport:
         return sync_tasks(session, store_id, model_id)
 
 
-def task_line(task: GenerationTask, product: Product, settings: Settings) -> bytes:
-    """The task's JSONL line; its record id names the task and this attempt."""
+def task_request(task: GenerationTask, product: Product, settings: Settings) -> tuple[str, dict[str, Any]]:
+    """The task's record id (naming the task and this attempt) and its model input."""
     body = model_input(
         facts(product), task.language_id, max_tokens=settings.max_output_tokens, temperature=settings.temperature
     )
-    return jsonl_line(make_record_id(task.id, task.attempts), body)
+    return make_record_id(task.id, task.attempts), body
+
+
+def task_line(task: GenerationTask, product: Product, settings: Settings) -> bytes:
+    return jsonl_line(*task_request(task, product, settings))
 
 
 class _Tally:
@@ -185,3 +194,63 @@ def publish_job_request(engine: Engine, sns: Any, settings: Settings, batch_id: 
             batch.state = BatchState.PUBLISHED
         batch.published_at = batch.published_at or utcnow()
     return request
+
+
+@dataclass(frozen=True)
+class OnDemandRun:
+    batch_id: str
+    records: int
+    input_tokens: int
+    output_tokens: int
+    cost: Cost  # batch_usd: what the same tokens would have cost in a batch job
+
+
+def send_on_demand(engine: Engine, clients: AwsClients, settings: Settings, batch_id: str) -> OnDemandRun:
+    """A remainder too small for a batch job: InvokeModel per record, at real-time prices.
+
+    The answers take the same road as a job's: pages of results into SQS, applied
+    by drain-results. Tasks are marked submitted before the pages are sent, so
+    the drain never sees a result for a task it does not expect.
+    """
+    with session_scope(engine) as session:
+        batch = session.get_one(Batch, batch_id)
+        model_id = batch.model_id
+        requests = [
+            task_request(task, product, settings) for task, product in batch_tasks_with_products(session, batch_id)
+        ]
+    results = [_invoke(clients.bedrock_runtime, model_id, record_id, body) for record_id, body in requests]
+    input_tokens = sum(r.usage.input_tokens for r in results if r.usage)
+    output_tokens = sum(r.usage.output_tokens for r in results if r.usage)
+    spent = cost(price_for(settings.prices, model_id), input_tokens, output_tokens)
+    with session_scope(engine) as session:
+        batch = session.get_one(Batch, batch_id)
+        mark_submitted(session, batch_id)
+        now = utcnow()
+        batch.state = BatchState.ENDED
+        batch.job_status = "Completed"  # every record was answered, one call each
+        batch.job_message = "sent on demand: under the batch minimum"
+        batch.published_at = batch.ended_at = now
+        batch.input_tokens, batch.output_tokens = input_tokens, output_tokens
+        batch.cost_usd = batch.on_demand_cost_usd = spent.on_demand_usd
+    with MessageSender(clients.sqs, settings.queue_url, max_request_bytes=settings.max_message_bytes) as sender:
+        for body in pack_pages(
+            batch_id, results, page_size=settings.page_size, max_message_bytes=settings.max_message_bytes
+        ):
+            sender.add(body)
+    return OnDemandRun(batch_id, len(results), input_tokens, output_tokens, spent)
+
+
+def _invoke(runtime: Any, model_id: str, record_id: str, body: dict[str, Any]) -> RecordResult:
+    try:
+        response = runtime.invoke_model(
+            modelId=model_id, body=json.dumps(body), contentType="application/json", accept="application/json"
+        )
+        return result_from_model_output(record_id, json.loads(response["body"].read()))
+    except ClientError as error:  # judged like a batch record error: throttling heals, validation does not
+        details = error.response.get("Error", {})
+        return RecordResult(
+            record_id,
+            "error",
+            error_code=str(details.get("Code", "Unknown")),
+            error_message=str(details.get("Message")),
+        )

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
+from descgen.batching import RemainderAction
 from descgen.draining import DrainReport, QueueDepth
-from descgen.generation import GenerationPlan, WrittenBatch
+from descgen.generation import GenerationPlan, OnDemandRun, WrittenBatch
 from descgen.monitoring import MonitorReport
 
 
@@ -16,7 +17,9 @@ def usd(amount: float) -> str:
     return f"${amount:,.4f}" if amount < 1 else f"${amount:,.2f}"
 
 
-def generate_artifacts(store: str, plan: GenerationPlan, written: list[WrittenBatch], dry_run: bool) -> None:
+def generate_artifacts(
+    store: str, plan: GenerationPlan, written: list[WrittenBatch], on_demand: OnDemandRun | None, dry_run: bool
+) -> None:
     rows = [
         {
             "batch": batch.batch_id,
@@ -28,17 +31,32 @@ def generate_artifacts(store: str, plan: GenerationPlan, written: list[WrittenBa
         }
         for batch in written
     ]
+    if on_demand is not None:
+        rows.append(
+            {
+                "batch": f"{on_demand.batch_id} (on demand)",
+                "records": on_demand.records,
+                "languages": "",
+                "input MB": 0,
+                "est. batch cost": usd(on_demand.cost.batch_usd),
+                "est. on-demand cost": f"{usd(on_demand.cost.on_demand_usd)} (spent)",
+            }
+        )
     create_table_artifact(
         key=f"generate-{store}",
         table=rows or [{"batch": "(none)", "records": 0}],
         description=f"Batches sent for store {store}" + (" (dry run: nothing sent)" if dry_run else ""),
     )
     jobs = plan.jobs
-    remainder = (
-        f"{jobs.remainder} record(s) under the batch minimum: **{jobs.remainder_action.value}**"
-        if jobs.remainder
-        else "no remainder"
-    )
+    remainder = "no remainder"
+    if jobs.remainder and jobs.remainder_action == RemainderAction.DEFER:
+        remainder = f"{jobs.remainder} record(s) under the batch minimum: **deferred** to a later run (no cost now)"
+    elif jobs.remainder:
+        spent = f", spent {usd(on_demand.cost.on_demand_usd)}" if on_demand else ""
+        remainder = (
+            f"{jobs.remainder} record(s) under the batch minimum: **on demand** at real-time prices{spent}"
+            f" (in a batch they would cost half)"
+        )
     estimate = plan.estimate
     create_markdown_artifact(
         key=f"generate-{store}-summary",

@@ -7,11 +7,19 @@ from typing import Annotated
 from prefect import flow, get_run_logger
 from pydantic import Field
 
-from descgen.generation import WrittenBatch
+from descgen.batching import RemainderAction
+from descgen.generation import OnDemandRun, WrittenBatch
 from descgen.settings import get_settings
 from descgen.stores import STORE_ID_PATTERN
 from flows.artifacts import generate_artifacts
-from tasks.generate import claim_batch, plan_generation, publish_job_request, sync_catalog, write_batch_file
+from tasks.generate import (
+    claim_batch,
+    plan_generation,
+    publish_job_request,
+    send_on_demand,
+    sync_catalog,
+    write_batch_file,
+)
 
 Store = Annotated[str, Field(pattern=f"^{STORE_ID_PATTERN.pattern}$", description="the store's id, e.g. acme")]
 Languages = Annotated[
@@ -45,5 +53,15 @@ def generate_descriptions(
             written.append(write_batch_file(batch_id))
             publish_job_request(batch_id)
             log.info("batch %s: %d records sent", batch_id, written[-1].estimate.records)
-    generate_artifacts(store, plan, written, dry_run)
+    on_demand: OnDemandRun | None = None
+    if plan.jobs.remainder_action == RemainderAction.ON_DEMAND and not dry_run:
+        batch_id = claim_batch(store, model_id, languages, plan.jobs.remainder, mode="on_demand")
+        if batch_id is not None:
+            on_demand = send_on_demand(batch_id)
+            log.info(
+                "remainder of %d records sent on demand for $%.4f", on_demand.records, on_demand.cost.on_demand_usd
+            )
+    elif plan.jobs.remainder:
+        log.info("remainder of %d records under the batch minimum waits for a later run", plan.jobs.remainder)
+    generate_artifacts(store, plan, written, on_demand, dry_run)
     return written

@@ -28,8 +28,10 @@ def plan_generation(
 
 
 @task(**RETRIES)
-def claim_batch(store: str, model_id: str, languages: Sequence[str] | None, size: int) -> str | None:
-    return generation.claim(engine(), store, model_id, languages, size)
+def claim_batch(
+    store: str, model_id: str, languages: Sequence[str] | None, size: int, mode: str = "batch"
+) -> str | None:
+    return generation.claim(engine(), store, model_id, languages, size, mode)
 
 
 @task(**RETRIES)
@@ -40,3 +42,8 @@ def write_batch_file(batch_id: str) -> generation.WrittenBatch:
 @task(**RETRIES)
 def publish_job_request(batch_id: str) -> str:
     return generation.publish_job_request(engine(), aws().sns, get_settings(), batch_id).job_name
+
+
+@task(**RETRIES)
+def send_on_demand(batch_id: str) -> generation.OnDemandRun:
+    return generation.send_on_demand(engine(), aws(), get_settings(), batch_id)

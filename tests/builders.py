@@ -43,7 +43,11 @@ def submit(engine: Engine, store: str, limit: int = 10_000, languages=None) -> t
 
 def tasks_of(engine: Engine, batch_id: str) -> list[GenerationTask]:
     with session_scope(engine) as session:
-        return list(session.scalars(select(GenerationTask).where(GenerationTask.batch_id == batch_id).order_by(GenerationTask.id)))
+        return list(
+            session.scalars(
+                select(GenerationTask).where(GenerationTask.batch_id == batch_id).order_by(GenerationTask.id)
+            )
+        )
 
 
 def product_id(engine: Engine, task: GenerationTask) -> str:
@@ -54,9 +58,16 @@ def product_id(engine: Engine, task: GenerationTask) -> str:
 def answer(engine: Engine, task: GenerationTask, body: str | None = None, marker: str | None = None) -> RecordResult:
     """The result a well-behaved model gives for the task (or with the text/marker given)."""
     marker = marker or f"#{product_id(engine, task)}#{task.language_id}#"
-    text = marker + (body or f"<p>A fine description of product {task.product_id} in {task.language_id}.</p><ul><li>Good</li></ul>")
+    text = marker + (
+        body or f"<p>A fine description of product {task.product_id} in {task.language_id}.</p><ul><li>Good</li></ul>"
+    )
     return RecordResult(
-        make_record_id(task.id, task.attempts), "ok", tuple(find_markers(text)), text, "end_turn", usage=TokenUsage(100, 200)
+        make_record_id(task.id, task.attempts),
+        "ok",
+        tuple(find_markers(text)),
+        text,
+        "end_turn",
+        usage=TokenUsage(100, 200),
     )
 
 

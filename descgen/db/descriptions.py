@@ -12,11 +12,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from descgen.db.models import Batch, Description, DescriptionVersion, utcnow
+from descgen.db.models import Batch, Description, DescriptionVersion, GenerationTask, utcnow
+from descgen.lifecycle import TaskState, legal_sources
 
 
 @dataclass(frozen=True)
@@ -113,15 +114,18 @@ class RollbackReport:
     restored: int = 0
     removed: int = 0
     kept_newer: list[tuple[int, str]] = field(default_factory=list)
+    tasks_skipped: int = 0
     already_rolled_back: bool = False
 
 
-def roll_back_batch_descriptions(session: Session, batch: Batch) -> RollbackReport:
+def roll_back_batch(session: Session, batch: Batch) -> RollbackReport:
     """Every description the batch wrote goes back to the version before it.
 
     A description changed again since (a later batch, a person) is kept and
     reported: rolling back must not destroy newer work. One the batch created
-    is removed with its history.
+    is removed with its history. The batch's done tasks become ``skipped`` with
+    the reason, and keep their fingerprint: the same text is not bought again
+    the next night; a change to the product (or a new prompt version) will.
     """
     report = RollbackReport(batch_id=batch.id)
     if batch.rolled_back_at is not None:
@@ -155,6 +159,15 @@ def roll_back_batch_descriptions(session: Session, batch: Batch) -> RollbackRepo
         description.version = previous.version
         session.delete(version)
         report.restored += 1
+    report.tasks_skipped = session.execute(
+        update(GenerationTask)
+        .where(
+            GenerationTask.batch_id == batch.id,
+            GenerationTask.state.in_(legal_sources(TaskState.SKIPPED, {TaskState.DONE})),
+        )
+        .values(state=TaskState.SKIPPED, reason=f"rolled back batch {batch.id}", updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    ).rowcount  # type: ignore[attr-defined]
     batch.rolled_back_at = utcnow()
     session.flush()
     return report

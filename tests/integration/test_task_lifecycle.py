@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from descgen.contract.messages import RecordResult
 from descgen.db.catalog import mark_human_edited, sync_tasks
-from descgen.db.descriptions import roll_back_batch_descriptions
+from descgen.db.descriptions import roll_back_batch
 from descgen.db.models import Batch, Description, DescriptionVersion, GenerationTask
 from descgen.db.results import apply_pages
 from descgen.db.session import session_scope
@@ -29,7 +29,9 @@ def states(engine, store="acme"):
 
 def descriptions(engine):
     with session_scope(engine) as session:
-        return {(d.product_id, d.language_id): (d.html, d.source, d.version) for d in session.scalars(select(Description))}
+        return {
+            (d.product_id, d.language_id): (d.html, d.source, d.version) for d in session.scalars(select(Description))
+        }
 
 
 def test_a_catalog_gets_one_pending_task_per_product_and_language(engine):
@@ -42,7 +44,9 @@ def test_a_good_result_makes_a_sanitized_description_and_the_task_done(engine):
     store = load(engine, catalog(products=1, languages=("en",)))
     batch_id, [task] = submit(engine, store)
     # WHEN its result arrives with something unsafe in it
-    report = apply(engine, page(batch_id, answer(engine, task, "<p onmouseover='x()'>Hello <script>bad()</script>there</p>")))
+    report = apply(
+        engine, page(batch_id, answer(engine, task, "<p onmouseover='x()'>Hello <script>bad()</script>there</p>"))
+    )
     # THEN the description is stored clean and the task is done
     assert report.applied == 1
     assert descriptions(engine) == {(task.product_id, "en"): ("<p>Hello there</p>", "ai", 1)}
@@ -89,7 +93,10 @@ def test_a_title_with_another_products_marker_never_writes_to_it(engine):
 def test_an_unknown_record_id_is_counted_and_changes_nothing(engine):
     store = load(engine, catalog(products=1, languages=("en",)))
     batch_id, _ = submit(engine, store)
-    report = apply(engine, page(batch_id, RecordResult("zz9", "ok", text="#P1#en#<p>x</p>"), RecordResult("t999999a0", "ok", text="x")))
+    report = apply(
+        engine,
+        page(batch_id, RecordResult("zz9", "ok", text="#P1#en#<p>x</p>"), RecordResult("t999999a0", "ok", text="x")),
+    )
     assert report.unknown == 2
     assert states(engine) == {"submitted": 1}
 
@@ -99,7 +106,12 @@ def test_a_retryable_error_counts_an_attempt_and_fails_at_the_limit(engine):
     for attempt in range(1, 4):
         batch_id, [task] = submit(engine, store)
         assert task.attempts == attempt - 1
-        apply(engine, page(batch_id, RecordResult(f"t{task.id}a{task.attempts}", "error", error_code="500", error_message="oops")))
+        apply(
+            engine,
+            page(
+                batch_id, RecordResult(f"t{task.id}a{task.attempts}", "error", error_code="500", error_message="oops")
+            ),
+        )
     with session_scope(engine) as session:
         task = session.scalars(select(GenerationTask)).one()
         assert (task.state, task.attempts) == ("failed", 3)
@@ -145,7 +157,7 @@ def test_rolling_back_a_batch_restores_every_previous_version_row_by_row(engine)
     assert descriptions(engine) != before
     # WHEN the second batch is rolled back
     with session_scope(engine) as session:
-        report = roll_back_batch_descriptions(session, session.get_one(Batch, second))
+        report = roll_back_batch(session, session.get_one(Batch, second))
     # THEN every description is what it was before it, row by row
     assert report.restored == 4
     assert descriptions(engine) == before
@@ -156,7 +168,7 @@ def test_rolling_back_a_batch_that_created_descriptions_removes_them(engine):
     batch_id, tasks = submit(engine, store)
     apply(engine, page(batch_id, *(answer(engine, t) for t in tasks)))
     with session_scope(engine) as session:
-        report = roll_back_batch_descriptions(session, session.get_one(Batch, batch_id))
+        report = roll_back_batch(session, session.get_one(Batch, batch_id))
     assert (report.removed, descriptions(engine)) == (2, {})
 
 
@@ -172,11 +184,14 @@ def test_sync_marks_pending_exactly_the_tasks_whose_fingerprint_changed(engine):
     load(engine, document)
     # THEN that product's two tasks and five new French ones are pending, nothing else
     with session_scope(engine) as session:
-        pending = session.execute(select(GenerationTask.product_id, GenerationTask.language_id).where(GenerationTask.state == "pending")).all()
+        pending = session.execute(
+            select(GenerationTask.product_id, GenerationTask.language_id).where(GenerationTask.state == "pending")
+        ).all()
         again = sync_tasks(session, store, MODEL)
     assert len(pending) == 7
     assert {lang for _, lang in pending} == {"en", "de", "fr"}
-    assert again.to_send == 7 and again.unchanged == 8
+    assert again.to_send == 7
+    assert again.unchanged == 8
 
 
 def test_two_stores_never_touch_each_others_tasks(engine):

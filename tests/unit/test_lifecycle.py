@@ -1,5 +1,7 @@
 """The task state machine: declared once, enforced everywhere."""
 
+import itertools
+
 import pytest
 
 from descgen.lifecycle import TRANSITIONS, IllegalTransition, TaskState, check_transition, legal_sources
@@ -8,14 +10,19 @@ from descgen.lifecycle import TRANSITIONS, IllegalTransition, TaskState, check_t
 def test_every_state_is_declared_and_the_happy_path_is_legal():
     assert set(TRANSITIONS) == set(TaskState)
     path = [TaskState.PENDING, TaskState.CLAIMED, TaskState.SUBMITTED, TaskState.DONE]
-    for current, target in zip(path, path[1:], strict=False):
+    for current, target in itertools.pairwise(path):
         check_transition(1, current, target)
 
 
 @pytest.mark.parametrize(
     ("current", "target"),
-    [(TaskState.PENDING, TaskState.DONE), (TaskState.DONE, TaskState.CLAIMED), (TaskState.CLAIMED, TaskState.DONE),
-     (TaskState.FAILED, TaskState.DONE), (TaskState.SKIPPED, TaskState.SUBMITTED)],
+    [
+        (TaskState.PENDING, TaskState.DONE),
+        (TaskState.DONE, TaskState.CLAIMED),
+        (TaskState.CLAIMED, TaskState.DONE),
+        (TaskState.FAILED, TaskState.DONE),
+        (TaskState.SKIPPED, TaskState.SUBMITTED),
+    ],
 )
 def test_an_illegal_transition_raises_naming_the_task_and_both_states(current, target):
     with pytest.raises(IllegalTransition, match=f"task 42 cannot go from {current.value} to {target.value}"):

@@ -19,7 +19,9 @@ def line(data) -> bytes:
 
 
 def test_an_answer_becomes_an_ok_result_with_its_markers_and_usage():
-    result = read_output_line(line({"recordId": "t1a0", "modelInput": {}, "modelOutput": model_output("#P1#en#<p>x</p>")}))
+    result = read_output_line(
+        line({"recordId": "t1a0", "modelInput": {}, "modelOutput": model_output("#P1#en#<p>x</p>")})
+    )
     assert isinstance(result, RecordResult)
     assert (result.status, result.markers, result.stop_reason) == ("ok", (("P1", "en"),), "end_turn")
     assert (result.usage.input_tokens, result.usage.output_tokens) == (120, 280)
@@ -47,7 +49,11 @@ def test_a_truncated_line_with_a_visible_record_id_becomes_an_error_for_that_rec
 def test_bytes_that_are_not_utf8_become_an_error_for_the_record():
     raw = b'{"recordId": "t3a0", "modelOutput": {"content": [{"type": "text", "text": "\xff\xfe"}]}}\n'
     result = read_output_line(raw)
-    assert (result.record_id, result.error_code, result.error_message) == ("t3a0", MALFORMED_OUTPUT, "line is not valid UTF-8")
+    assert (result.record_id, result.error_code, result.error_message) == (
+        "t3a0",
+        MALFORMED_OUTPUT,
+        "line is not valid UTF-8",
+    )
 
 
 def test_a_line_without_any_record_id_is_unreadable_and_quoted_shortly():

@@ -28,7 +28,8 @@ def test_the_prompt_asks_for_the_marker_first_the_allowed_tags_the_length_and_no
 
 def test_the_jsonl_line_is_bedrocks_batch_format():
     line = jsonl_line("t1a0", model_input(PRESS, "en", max_tokens=600, temperature=0.5))
-    assert line.endswith(b"\n") and line.count(b"\n") == 1
+    assert line.endswith(b"\n")
+    assert line.count(b"\n") == 1
     record = json.loads(line)
     assert record["recordId"] == "t1a0"
     body = record["modelInput"]
@@ -47,7 +48,9 @@ def test_product_data_cannot_carry_another_products_marker_or_close_the_data_blo
 
 def test_the_fingerprint_changes_with_everything_that_shapes_the_output_and_nothing_else():
     base = fingerprint(PRESS, "en", SONNET)
-    assert base == fingerprint(ProductFacts("P1", "French Press 1L", ("french press", "coffee"), {"material": "steel"}), "en", SONNET)
+    assert base == fingerprint(
+        ProductFacts("P1", "French Press 1L", ("french press", "coffee"), {"material": "steel"}), "en", SONNET
+    )
     assert base != fingerprint(ProductFacts("P1", "French Press 1.5L", PRESS.keywords, PRESS.attributes), "en", SONNET)
     assert base != fingerprint(ProductFacts("P1", PRESS.title, ("coffee",), PRESS.attributes), "en", SONNET)
     assert base != fingerprint(ProductFacts("P1", PRESS.title, PRESS.keywords, {"material": "glass"}), "en", SONNET)
@@ -65,14 +68,20 @@ def test_the_original_designs_numbers_batch_is_half_of_on_demand():
 
 def test_a_cross_region_profile_costs_what_its_model_costs_and_an_unknown_model_is_named():
     assert price_for(DEFAULT_PRICES, "us." + SONNET) == DEFAULT_PRICES[SONNET]
-    with pytest.raises(UnknownModelPrice, match="no price for model acme.unknown"):
+    with pytest.raises(UnknownModelPrice, match=r"no price for model acme\.unknown"):
         price_for(DEFAULT_PRICES, "acme.unknown")
 
 
 @pytest.mark.parametrize(
     ("count", "sizes", "remainder"),
-    [(0, (), 0), (99, (), 99), (100, (100,), 0), (50_000, (50_000,), 0), (50_050, (25_025, 25_025), 0),
-     (120_001, (40_001, 40_000, 40_000), 0)],
+    [
+        (0, (), 0),
+        (99, (), 99),
+        (100, (100,), 0),
+        (50_000, (50_000,), 0),
+        (50_050, (25_025, 25_025), 0),
+        (120_001, (40_001, 40_000, 40_000), 0),
+    ],
 )
 def test_jobs_respect_the_quota_and_are_split_evenly(count, sizes, remainder):
     assert split_into_jobs(count, ModelQuota()) == (sizes, remainder)
@@ -81,7 +90,10 @@ def test_jobs_respect_the_quota_and_are_split_evenly(count, sizes, remainder):
 def test_a_remainder_waits_unless_it_is_too_old_or_the_policy_is_on_demand():
     now = datetime(2026, 11, 26, tzinfo=UTC)
     day = timedelta(hours=24)
-    assert plan_jobs(40, ModelQuota(), "defer", now - timedelta(hours=1), day, now).remainder_action == RemainderAction.DEFER
+    assert (
+        plan_jobs(40, ModelQuota(), "defer", now - timedelta(hours=1), day, now).remainder_action
+        == RemainderAction.DEFER
+    )
     assert plan_jobs(40, ModelQuota(), "defer", now - day, day, now).remainder_action == RemainderAction.ON_DEMAND
     assert plan_jobs(40, ModelQuota(), "on_demand", now, day, now).remainder_action == RemainderAction.ON_DEMAND
     assert plan_jobs(400, ModelQuota(), "defer", now, day, now).remainder_action == RemainderAction.NONE

@@ -40,7 +40,9 @@ def test_a_result_page_round_trips_with_unicode_text_usage_and_errors():
     page = ResultPage(
         "b1",
         (
-            RecordResult("t1a0", "ok", (("P1", "ja"),), "#P1#ja#<p>日本語 ✓ مرحبا</p>", "end_turn", usage=TokenUsage(10, 20)),
+            RecordResult(
+                "t1a0", "ok", (("P1", "ja"),), "#P1#ja#<p>日本語 ✓ مرحبا</p>", "end_turn", usage=TokenUsage(10, 20)
+            ),
             RecordResult("t2a0", "error", error_code="429", error_message="throttled"),
         ),
     )

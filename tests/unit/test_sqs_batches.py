@@ -24,7 +24,14 @@ class FlakySqs:
             left = self.failures_left.setdefault(entry[key], self.fail_times)
             if left:
                 self.failures_left[entry[key]] = left - 1
-                failed.append({"Id": entry["Id"], "SenderFault": self.sender_fault, "Code": "InternalError", "Message": "try again"})
+                failed.append(
+                    {
+                        "Id": entry["Id"],
+                        "SenderFault": self.sender_fault,
+                        "Code": "InternalError",
+                        "Message": "try again",
+                    }
+                )
             else:
                 ok.append({"Id": entry["Id"]})
         return ok, failed

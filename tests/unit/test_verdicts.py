@@ -86,9 +86,19 @@ def test_unsafe_html_is_sanitized_before_it_is_accepted():
     assert judgement.html == "<p>Nice press</p><p>Great coffee maker</p>"
 
 
-@pytest.mark.parametrize(("code", "verdict"), [("429", Verdict.RETRY), ("500", Verdict.RETRY), ("503", Verdict.RETRY),
-                                              ("ThrottlingException", Verdict.RETRY), ("MalformedOutput", Verdict.RETRY),
-                                              ("400", Verdict.FAIL), ("403", Verdict.FAIL), ("ValidationException", Verdict.FAIL)])
+@pytest.mark.parametrize(
+    ("code", "verdict"),
+    [
+        ("429", Verdict.RETRY),
+        ("500", Verdict.RETRY),
+        ("503", Verdict.RETRY),
+        ("ThrottlingException", Verdict.RETRY),
+        ("MalformedOutput", Verdict.RETRY),
+        ("400", Verdict.FAIL),
+        ("403", Verdict.FAIL),
+        ("ValidationException", Verdict.FAIL),
+    ],
+)
 def test_an_error_that_can_heal_is_retried_and_one_that_cannot_is_failed(code, verdict):
     judgement = judge(RecordResult("t1a0", "error", error_code=code, error_message="boom"), "P1", "en", RULES)
     assert judgement.verdict == verdict

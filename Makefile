@@ -1,0 +1,44 @@
+# The two commands a newcomer runs: `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# Prefect: no telemetry, and a home inside the project so a demo leaves nothing behind elsewhere.
+export DO_NOT_TRACK := 1
+export PREFECT_SERVER_ANALYTICS_ENABLED := false
+export PREFECT_HOME ?= $(CURDIR)/.prefect
+
+.PHONY: demo test lint typecheck unit lambdas local-stack bench clean
+
+$(BIN)/.installed: pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	touch $@
+
+demo: $(BIN)/.installed  ## one whole cycle on the embedded default
+	$(BIN)/python -m local.demo
+
+test: lint typecheck  ## lint, types, and every test suite
+	$(BIN)/pytest
+
+lint: $(BIN)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(BIN)/.installed
+	$(BIN)/mypy
+
+unit: $(BIN)/.installed  ## the fast suite only
+	$(BIN)/pytest tests/unit
+
+lambdas: $(BIN)/.installed  ## build both Lambda zips into build/lambdas
+	$(BIN)/python infra/package_lambdas.py
+
+local-stack: $(BIN)/.installed  ## the local stack for a Prefect server and workers; writes .env
+	$(BIN)/python -m local.stack
+
+bench: $(BIN)/.installed  ## parse -> SQS -> drain throughput, PostgreSQL on 127.0.0.1:5432
+	$(BIN)/python -m bench.drain_throughput
+
+clean:
+	rm -rf $(VENV) build .prefect descgen-demo.sqlite3* .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,110 @@
+"""Moving dead-letter messages back to the results queue, once their cause is fixed.
+
+On AWS this is ``StartMessageMoveTask`` (SQS moves them itself, at its own pace).
+Where that API is missing, as on the emulator, messages are received from the
+DLQ, sent to the queue and only then deleted: a crash in between duplicates a
+message, which the drain applies once, and never loses one.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from descgen.contract.sqs_batches import MAX_ENTRIES_PER_CALL, MessageSender, delete_messages
+
+log = logging.getLogger(__name__)
+
+# What an endpoint answers for an action it does not implement.
+_MISSING_ACTION_CODES = frozenset({"InvalidAction", "UnsupportedOperation", "NotImplemented", "500", "501"})
+PEEK_SECONDS = 30
+
+
+@dataclass
+class DeadLetter:
+    message_id: str
+    batch_id: str | None
+    bytes: int
+    receive_count: int
+
+
+@dataclass
+class RedriveReport:
+    method: str
+    moved: int = 0
+    listed: list[DeadLetter] = field(default_factory=list)
+    move_task_handle: str | None = None
+
+
+def queue_arn(sqs: Any, queue_url: str) -> str:
+    return str(sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"])
+
+
+def list_dead_letters(sqs: Any, dlq_url: str, max_messages: int) -> RedriveReport:
+    """What a redrive would move (the dry run); the messages stay where they are."""
+    report = RedriveReport(method="dry run")
+    handles: list[str] = []
+    while len(report.listed) < max_messages:
+        messages = sqs.receive_message(
+            QueueUrl=dlq_url,
+            MaxNumberOfMessages=min(MAX_ENTRIES_PER_CALL, max_messages - len(report.listed)),
+            VisibilityTimeout=PEEK_SECONDS,
+            AttributeNames=["ApproximateReceiveCount"],
+        ).get("Messages", [])
+        if not messages:
+            break
+        for message in messages:
+            report.listed.append(
+                DeadLetter(
+                    message_id=message["MessageId"],
+                    batch_id=_batch_id(message["Body"]),
+                    bytes=len(message["Body"].encode()),
+                    receive_count=int(message["Attributes"]["ApproximateReceiveCount"]),
+                )
+            )
+            handles.append(message["ReceiptHandle"])
+    for handle in handles:  # visible again at once: a dry run changes nothing
+        sqs.change_message_visibility(QueueUrl=dlq_url, ReceiptHandle=handle, VisibilityTimeout=0)
+    return report
+
+
+def redrive(sqs: Any, dlq_url: str, queue_url: str, *, max_messages: int, max_request_bytes: int) -> RedriveReport:
+    try:
+        handle = sqs.start_message_move_task(
+            SourceArn=queue_arn(sqs, dlq_url), DestinationArn=queue_arn(sqs, queue_url)
+        )
+        return RedriveReport(method="StartMessageMoveTask", move_task_handle=handle["TaskHandle"])
+    except ClientError as error:
+        if error.response.get("Error", {}).get("Code") not in _MISSING_ACTION_CODES:
+            raise
+        log.info("StartMessageMoveTask is not available here; moving messages by receive/send/delete")
+    report = RedriveReport(method="receive/send/delete")
+    while report.moved < max_messages:
+        messages = sqs.receive_message(
+            QueueUrl=dlq_url, MaxNumberOfMessages=min(MAX_ENTRIES_PER_CALL, max_messages - report.moved)
+        ).get("Messages", [])
+        if not messages:
+            break
+        with MessageSender(sqs, queue_url, max_request_bytes=max_request_bytes) as sender:
+            for message in messages:
+                sender.add(message["Body"])
+        deleted = delete_messages(sqs, dlq_url, [message["ReceiptHandle"] for message in messages])
+        report.moved += len(messages)
+        if deleted.failed_receipts:
+            log.warning(
+                "%d moved message(s) are still in the DLQ too; the drain applies them once",
+                len(deleted.failed_receipts),
+            )
+    return report
+
+
+def _batch_id(body: str) -> str | None:
+    try:
+        value = json.loads(body).get("batchId")
+    except (ValueError, AttributeError):
+        return None
+    return value if isinstance(value, str) else None

@@ -1,0 +1,44 @@
+"""redrive-dlq: dead-letter messages back to the results queue (run it once the cause is fixed)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from prefect import flow, get_run_logger
+from prefect.artifacts import create_table_artifact
+from pydantic import Field
+
+from descgen.redrive import RedriveReport
+from tasks.redrive import list_dead_letters, move_dead_letters
+
+DryRun = Annotated[bool, Field(description="only list what would be moved")]
+MaxMessages = Annotated[int, Field(ge=1, le=100_000, description="move or list at most this many")]
+
+
+@flow(name="redrive-dlq", flow_run_name="redrive dlq (dry run: {dry_run})")
+def redrive_dlq(dry_run: DryRun = True, max_messages: MaxMessages = 1000) -> RedriveReport:
+    log = get_run_logger()
+    if dry_run:
+        report = list_dead_letters(max_messages)
+        for letter in report.listed:
+            log.info(
+                "would move %s (batch %s, %d bytes, received %d times)",
+                letter.message_id,
+                letter.batch_id,
+                letter.bytes,
+                letter.receive_count,
+            )
+        create_table_artifact(
+            key="redrive-dlq",
+            table=[vars(letter) for letter in report.listed] or [{"message_id": "(the DLQ is empty)"}],
+            description=f"Dry run: {len(report.listed)} message(s) would be moved back to the results queue",
+        )
+        return report
+    report = move_dead_letters(max_messages)
+    log.info("redrive by %s: %d message(s) moved", report.method, report.moved)
+    create_table_artifact(
+        key="redrive-dlq",
+        table=[{"method": report.method, "moved": report.moved, "move task": report.move_task_handle or "-"}],
+        description="Dead-letter messages moved back to the results queue",
+    )
+    return report

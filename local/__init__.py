@@ -1,0 +1,1 @@
+"""The embedded default: AWS emulators, the Lambda runner, the demo."""

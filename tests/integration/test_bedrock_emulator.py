@@ -1,0 +1,628 @@
+"""The Bedrock batch emulator, driven only through boto3's own clients, with S3 in moto (server mode)."""
+
+from __future__ import annotations
+
+import json
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from urllib.parse import unquote_plus
+
+import boto3
+import pytest
+from moto.server import ThreadedMotoServer
+
+from descgen.contract.records import find_markers, make_record_id
+from descgen.prompts import ProductFacts, jsonl_line, model_input
+from local.bedrock_emulator import BedrockEmulator, JobFaults
+
+REGION = "us-east-1"
+BUCKET = "descgen-emulator-test"
+MODEL_ID = "anthropic.claude-3-5-haiku-20241022-v1:0"
+ROLE_ARN = "arn:aws:iam::123456789012:role/descgen-bedrock-batch"
+TERMINAL = {"Completed", "PartiallyCompleted", "Failed", "Stopped", "Expired"}
+STEP_SECONDS = 0.03
+MIN_RECORDS = 3
+MAX_RECORDS = 40
+WAIT_SECONDS = 10.0
+
+
+# ---------------------------------------------------------------------- fixtures
+
+
+@pytest.fixture(scope="module")
+def moto_url() -> Iterator[str]:
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("AWS_ACCESS_KEY_ID", "testing")
+        env.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+        env.setenv("AWS_DEFAULT_REGION", REGION)
+        server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+        server.start()
+        host, port = server.get_host_and_port()
+        yield f"http://{host}:{port}"
+        server.stop()
+
+
+@pytest.fixture(scope="module")
+def s3(moto_url: str) -> Any:
+    client = boto3.client("s3", endpoint_url=moto_url, region_name=REGION)
+    client.create_bucket(Bucket=BUCKET)
+    return client
+
+
+@pytest.fixture(scope="module")
+def emulator(moto_url: str) -> Iterator[BedrockEmulator]:
+    with BedrockEmulator(
+        s3_endpoint_url=moto_url,
+        region=REGION,
+        step_seconds=STEP_SECONDS,
+        min_records=MIN_RECORDS,
+        max_records=MAX_RECORDS,
+    ) as running:
+        yield running
+
+
+@pytest.fixture(autouse=True)
+def no_faults_left_behind(emulator: BedrockEmulator) -> Iterator[None]:
+    yield
+    emulator.reset_faults()
+
+
+@pytest.fixture(scope="module")
+def bedrock(emulator: BedrockEmulator) -> Any:
+    # boto3's own client: only the endpoint differs from production.
+    return boto3.client("bedrock", endpoint_url=emulator.url, region_name=REGION)
+
+
+# ---------------------------------------------------------------------- helpers
+
+
+def input_lines(count: int, language_id: str = "en") -> bytes:
+    return b"".join(
+        jsonl_line(
+            make_record_id(task, 1),
+            model_input(
+                ProductFacts(f"p{task}", f"Product {task}", ("gift idea",), {"color": "red"}),
+                language_id,
+                max_tokens=1024,
+                temperature=0.2,
+            ),
+        )
+        for task in range(1, count + 1)
+    )
+
+
+def submit(bedrock: Any, s3: Any, name: str, count: int = 8, **extra: Any) -> str:
+    """Uploads input/<name>.jsonl and creates job <name> writing to output/<name>/."""
+    s3.put_object(Bucket=BUCKET, Key=f"input/{name}.jsonl", Body=input_lines(count))
+    return create(bedrock, name, **extra)
+
+
+def create(bedrock: Any, name: str, **extra: Any) -> str:
+    response = bedrock.create_model_invocation_job(
+        jobName=name,
+        roleArn=ROLE_ARN,
+        modelId=MODEL_ID,
+        inputDataConfig={"s3InputDataConfig": {"s3Uri": f"s3://{BUCKET}/input/{name}.jsonl"}},
+        outputDataConfig={"s3OutputDataConfig": {"s3Uri": f"s3://{BUCKET}/output/{name}/"}},
+        **extra,
+    )
+    return str(response["jobArn"])
+
+
+def wait_until_done(bedrock: Any, job_arn: str) -> tuple[dict[str, Any], list[str]]:
+    """Polls until the job is terminal; returns it and every status seen, in order."""
+    seen: list[str] = []
+    deadline = time.monotonic() + WAIT_SECONDS
+    while time.monotonic() < deadline:
+        job = bedrock.get_model_invocation_job(jobIdentifier=job_arn)
+        if not seen or seen[-1] != job["status"]:
+            seen.append(job["status"])
+        if job["status"] in TERMINAL:
+            return job, seen
+        time.sleep(0.005)
+    raise AssertionError(f"{job_arn} is not done after {WAIT_SECONDS}s; statuses seen: {seen}")
+
+
+def output_keys(s3: Any, name: str) -> list[str]:
+    listed = s3.list_objects_v2(Bucket=BUCKET, Prefix=f"output/{name}/")
+    return sorted(item["Key"] for item in listed.get("Contents", []))
+
+
+def read_output(s3: Any, name: str, job_arn: str) -> tuple[bytes, dict[str, int]]:
+    job_id = job_arn.rsplit("/", 1)[-1]
+    folder = f"output/{name}/{job_id}/"
+    raw = s3.get_object(Bucket=BUCKET, Key=f"{folder}{name}.jsonl.out")["Body"].read()
+    manifest = json.loads(s3.get_object(Bucket=BUCKET, Key=f"{folder}manifest.json.out")["Body"].read())
+    return raw, manifest
+
+
+def run(bedrock: Any, s3: Any, name: str, count: int = 8) -> tuple[list[dict[str, Any]], dict[str, int]]:
+    """Submits a job, waits for it and returns its parsed output lines and manifest."""
+    job_arn = submit(bedrock, s3, name, count)
+    job, _ = wait_until_done(bedrock, job_arn)
+    assert job["status"] == "Completed", job.get("message")
+    raw, manifest = read_output(s3, name, job_arn)
+    return [json.loads(line) for line in raw.splitlines()], manifest
+
+
+def text_of(line: dict[str, Any]) -> str:
+    return "".join(block["text"] for block in line["modelOutput"]["content"])
+
+
+# ---------------------------------------------------------------------- the control-plane API
+
+
+def test_boto3_with_only_an_endpoint_override_creates_and_gets_a_job(bedrock: Any, s3: Any) -> None:
+    # GIVEN an input file in S3
+    # WHEN boto3's bedrock client creates a job and reads it back
+    job_arn = submit(bedrock, s3, "api-create", timeoutDurationInHours=24)
+    job = bedrock.get_model_invocation_job(jobIdentifier=job_arn)
+    # THEN the job has a real-looking ARN and every field the model describes
+    assert job_arn.startswith(f"arn:aws:bedrock:{REGION}:123456789012:model-invocation-job/")
+    assert len(job_arn.rsplit("/", 1)[-1]) == 12
+    assert job["jobName"] == "api-create"
+    assert job["modelId"] == MODEL_ID
+    assert job["roleArn"] == ROLE_ARN
+    assert job["status"] in {"Submitted", "Validating", "Scheduled", "InProgress"}
+    assert job["inputDataConfig"] == {"s3InputDataConfig": {"s3Uri": f"s3://{BUCKET}/input/api-create.jsonl"}}
+    assert job["outputDataConfig"] == {"s3OutputDataConfig": {"s3Uri": f"s3://{BUCKET}/output/api-create/"}}
+    assert job["timeoutDurationInHours"] == 24
+    assert job["jobExpirationTime"] - job["submitTime"] == timedelta(hours=24)
+    assert job["lastModifiedTime"] >= job["submitTime"]
+    done, _ = wait_until_done(bedrock, job_arn)
+    assert done["endTime"] >= done["submitTime"]
+
+
+def test_a_job_can_be_read_by_its_arn_or_its_bare_id(bedrock: Any, s3: Any) -> None:
+    # GIVEN a job
+    job_arn = submit(bedrock, s3, "api-identifier")
+    # WHEN it is read by ARN and by id
+    by_arn = bedrock.get_model_invocation_job(jobIdentifier=job_arn)
+    by_id = bedrock.get_model_invocation_job(jobIdentifier=job_arn.rsplit("/", 1)[-1])
+    # THEN both name the same job
+    assert by_arn["jobArn"] == by_id["jobArn"] == job_arn
+
+
+def test_an_unknown_job_is_not_found(bedrock: Any) -> None:
+    # GIVEN no job with this id / WHEN it is read / THEN boto3 raises the modelled exception
+    with pytest.raises(bedrock.exceptions.ResourceNotFoundException):
+        bedrock.get_model_invocation_job(jobIdentifier="abcdef123456")
+
+
+def test_a_job_name_outside_the_models_pattern_is_a_validation_error(bedrock: Any) -> None:
+    # GIVEN a name with an underscore, which the service model's pattern forbids (boto3 does not check patterns)
+    # WHEN / THEN creating the job is refused by the service
+    with pytest.raises(bedrock.exceptions.ValidationException, match="jobName"):
+        create(bedrock, "bad_name")
+
+
+def test_the_same_client_request_token_returns_the_same_job(bedrock: Any, s3: Any) -> None:
+    # GIVEN a job created with a client request token
+    first = submit(bedrock, s3, "api-idempotent", clientRequestToken="batch-42")
+    # WHEN the same request is sent again (a retried Lambda)
+    again = create(bedrock, "api-idempotent", clientRequestToken="batch-42")
+    # THEN it answers with the same job and makes no new one
+    assert again == first
+    listed = bedrock.list_model_invocation_jobs(nameContains="api-idempotent")["invocationJobSummaries"]
+    assert [job["jobArn"] for job in listed] == [first]
+
+
+def test_a_job_name_used_with_another_token_is_a_conflict(bedrock: Any, s3: Any) -> None:
+    # GIVEN a job with a name
+    submit(bedrock, s3, "api-conflict", clientRequestToken="token-one")
+    # WHEN / THEN another request with the same name but another token conflicts
+    with pytest.raises(bedrock.exceptions.ConflictException):
+        create(bedrock, "api-conflict", clientRequestToken="token-two")
+
+
+def test_jobs_are_listed_with_each_filter_sorted_and_paged(bedrock: Any, s3: Any) -> None:
+    # GIVEN three jobs, created in order, one of which fails (its input is missing)
+    first = submit(bedrock, s3, "listing-a-1")
+    time.sleep(0.02)
+    between = datetime.now(UTC)
+    time.sleep(0.02)
+    second = submit(bedrock, s3, "listing-a-2")
+    third = create(bedrock, "listing-b-1")
+    for job_arn in (first, second, third):
+        wait_until_done(bedrock, job_arn)
+
+    def names(**filters: Any) -> list[str]:
+        return [job["jobName"] for job in bedrock.list_model_invocation_jobs(**filters)["invocationJobSummaries"]]
+
+    # WHEN they are listed with each filter / THEN each filter keeps only its jobs
+    assert names(nameContains="listing-a", sortOrder="Ascending") == ["listing-a-1", "listing-a-2"]
+    assert names(nameContains="listing", statusEquals="Failed") == ["listing-b-1"]
+    assert names(nameContains="listing", submitTimeAfter=between, sortOrder="Ascending") == [
+        "listing-a-2",
+        "listing-b-1",
+    ]
+    assert names(nameContains="listing", submitTimeBefore=between) == ["listing-a-1"]
+    # AND creation time sorts both ways, newest first by default
+    assert names(nameContains="listing", sortBy="CreationTime") == ["listing-b-1", "listing-a-2", "listing-a-1"]
+    # AND boto3's paginator walks pages of one
+    pages = bedrock.get_paginator("list_model_invocation_jobs").paginate(
+        nameContains="listing", sortOrder="Ascending", PaginationConfig={"PageSize": 1}
+    )
+    paged = [[job["jobName"] for job in page["invocationJobSummaries"]] for page in pages]
+    assert paged == [["listing-a-1"], ["listing-a-2"], ["listing-b-1"]]
+
+
+def test_a_bad_status_filter_is_a_validation_error(bedrock: Any) -> None:
+    # GIVEN a status the model does not know / WHEN listing / THEN the service refuses it
+    with pytest.raises(bedrock.exceptions.ValidationException):
+        bedrock.list_model_invocation_jobs(statusEquals="Done")
+
+
+# ---------------------------------------------------------------------- the job lifecycle and its files
+
+
+def test_a_completed_job_walks_the_real_statuses_and_writes_output_and_manifest(bedrock: Any, s3: Any) -> None:
+    # GIVEN an input file of 12 records
+    job_arn = submit(bedrock, s3, "life-complete", count=12)
+    # WHEN the job is followed until it ends
+    job, seen = wait_until_done(bedrock, job_arn)
+    # THEN it walked the real status sequence
+    assert seen == ["Submitted", "Validating", "Scheduled", "InProgress", "Completed"]
+    # AND wrote the output and manifest in Bedrock's layout
+    job_id = job_arn.rsplit("/", 1)[-1]
+    assert output_keys(s3, "life-complete") == [
+        f"output/life-complete/{job_id}/life-complete.jsonl.out",
+        f"output/life-complete/{job_id}/manifest.json.out",
+    ]
+    raw, manifest = read_output(s3, "life-complete", job_arn)
+    lines = [json.loads(line) for line in raw.splitlines()]
+    # AND every record is answered exactly once, with its own marker and its input echoed
+    assert sorted(line["recordId"] for line in lines) == sorted(make_record_id(task, 1) for task in range(1, 13))
+    for line in lines:
+        task = line["recordId"][1:].split("a")[0]
+        assert find_markers(text_of(line))[0] == (f"p{task}", "en")
+        assert line["modelInput"]["messages"]
+    # AND the counts agree between the manifest, the output and the job
+    tokens_out = sum(line["modelOutput"]["usage"]["output_tokens"] for line in lines)
+    tokens_in = sum(line["modelOutput"]["usage"]["input_tokens"] for line in lines)
+    assert manifest == {
+        "totalRecordCount": 12,
+        "processedRecordCount": 12,
+        "successRecordCount": 12,
+        "errorRecordCount": 0,
+        "inputTokenCount": tokens_in,
+        "outputTokenCount": tokens_out,
+    }
+    assert (job["totalRecordCount"], job["processedRecordCount"], job["errorRecordCount"]) == (12, 12, 0)
+
+
+def test_the_output_order_is_shuffled(bedrock: Any, s3: Any) -> None:
+    # GIVEN records in input order / WHEN a job answers them
+    lines, _ = run(bedrock, s3, "life-order", count=20)
+    # THEN the output does not follow the input order (real output order is not guaranteed)
+    assert [line["recordId"] for line in lines] != [make_record_id(task, 1) for task in range(1, 21)]
+
+
+def test_the_output_file_raises_an_s3_event_after_the_manifest_exists(bedrock: Any, s3: Any, moto_url: str) -> None:
+    # GIVEN S3 notifications for new objects under output/ on a queue
+    sqs = boto3.client("sqs", endpoint_url=moto_url, region_name=REGION)
+    queue_url = sqs.create_queue(QueueName="emulator-object-created")["QueueUrl"]
+    queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    s3.put_bucket_notification_configuration(
+        Bucket=BUCKET,
+        NotificationConfiguration={
+            "QueueConfigurations": [
+                {
+                    "QueueArn": queue_arn,
+                    "Events": ["s3:ObjectCreated:*"],
+                    "Filter": {"Key": {"FilterRules": [{"Name": "prefix", "Value": "output/life-events/"}]}},
+                }
+            ]
+        },
+    )
+    try:
+        # WHEN a job completes
+        run(bedrock, s3, "life-events")
+        messages = sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=1)["Messages"]
+    finally:
+        s3.put_bucket_notification_configuration(Bucket=BUCKET, NotificationConfiguration={})
+    # THEN the manifest's event comes first and the output file's is a plain ObjectCreated:Put
+    # (event keys arrive URL-encoded; moto even encodes "/" as %2F)
+    records = [record for message in messages for record in json.loads(message["Body"]).get("Records", [])]
+    keys = [unquote_plus(record["s3"]["object"]["key"]) for record in records]
+    events = [(record["eventName"], key.rsplit("/", 1)[-1]) for record, key in zip(records, keys, strict=True)]
+    assert events == [("ObjectCreated:Put", "manifest.json.out"), ("ObjectCreated:Put", "life-events.jsonl.out")]
+
+
+def test_a_job_whose_input_is_missing_fails_with_a_message(bedrock: Any, s3: Any) -> None:
+    # GIVEN a job whose input object does not exist
+    job_arn = create(bedrock, "life-no-input")
+    # WHEN it is validated
+    job, seen = wait_until_done(bedrock, job_arn)
+    # THEN it fails while Validating, says why, and writes nothing
+    assert seen[-2:] == ["Validating", "Failed"]
+    assert "NoSuchKey" in job["message"]
+    assert output_keys(s3, "life-no-input") == []
+
+
+@pytest.mark.parametrize(("count", "reason"), [(MIN_RECORDS - 1, "at least"), (MAX_RECORDS + 1, "more than")])
+def test_a_job_outside_the_record_quotas_fails(bedrock: Any, s3: Any, count: int, reason: str) -> None:
+    # GIVEN an input with too few or too many records for the quotas
+    job_arn = submit(bedrock, s3, f"life-quota-{count}", count=count)
+    # WHEN it is validated
+    job, _ = wait_until_done(bedrock, job_arn)
+    # THEN it fails with the quota in its message
+    assert job["status"] == "Failed"
+    assert reason in job["message"]
+
+
+def test_a_job_with_a_line_that_is_not_a_record_fails(bedrock: Any, s3: Any) -> None:
+    # GIVEN an input whose third line has no recordId
+    lines = input_lines(3) + b'{"modelInput": {}}\n'
+    s3.put_object(Bucket=BUCKET, Key="input/life-bad-line.jsonl", Body=lines)
+    # WHEN it is validated
+    job, _ = wait_until_done(bedrock, create(bedrock, "life-bad-line"))
+    # THEN it fails and names the line
+    assert job["status"] == "Failed"
+    assert "Line 4" in job["message"]
+
+
+# ---------------------------------------------------------------------- outcomes
+
+
+def test_a_partially_completed_job_answers_only_its_share_of_the_records(
+    bedrock: Any, s3: Any, emulator: BedrockEmulator
+) -> None:
+    # GIVEN a fault: the job ends after a quarter of its records
+    emulator.set_faults(
+        JobFaults(outcome="PartiallyCompleted", partial_fraction=0.25), job_name_contains="outcome-part"
+    )
+    # WHEN a job of 16 records runs
+    job_arn = submit(bedrock, s3, "outcome-part", count=16)
+    job, _ = wait_until_done(bedrock, job_arn)
+    # THEN it is PartiallyCompleted with a message, and only 4 records are in the output and manifest
+    assert job["status"] == "PartiallyCompleted"
+    assert job["message"]
+    raw, manifest = read_output(s3, "outcome-part", job_arn)
+    assert len(raw.splitlines()) == 4
+    assert manifest["totalRecordCount"] == 16
+    assert manifest["processedRecordCount"] == manifest["successRecordCount"] == 4
+    assert job["processedRecordCount"] == 4
+
+
+@pytest.mark.parametrize("outcome", ["Failed", "Expired", "Stopped"])
+def test_a_failed_expired_or_stopped_outcome_ends_with_a_message_and_no_files(
+    bedrock: Any, s3: Any, emulator: BedrockEmulator, outcome: str
+) -> None:
+    # GIVEN a fault that ends the job while it runs
+    name = f"outcome-{outcome.lower()}"
+    emulator.set_faults(JobFaults(outcome=outcome), job_name_contains=name)
+    # WHEN the job runs
+    job, seen = wait_until_done(bedrock, submit(bedrock, s3, name))
+    # THEN it ends that way after InProgress, says why, and writes nothing
+    assert seen[-1] == outcome
+    assert "InProgress" in seen
+    if outcome == "Stopped":
+        assert seen[-2:] == ["Stopping", "Stopped"]
+    assert job["message"]
+    assert job["endTime"] >= job["submitTime"]
+    assert output_keys(s3, name) == []
+
+
+def test_a_job_stopped_through_the_api_goes_stopping_then_stopped_and_writes_nothing(bedrock: Any, s3: Any) -> None:
+    # GIVEN a job that has just been submitted
+    job_arn = submit(bedrock, s3, "outcome-api-stop")
+    # WHEN it is stopped through the API
+    bedrock.stop_model_invocation_job(jobIdentifier=job_arn)
+    stopping = bedrock.get_model_invocation_job(jobIdentifier=job_arn)["status"]
+    job, seen = wait_until_done(bedrock, job_arn)
+    # THEN it goes Stopping, then Stopped, and writes no output
+    assert stopping == "Stopping"
+    assert seen[-1] == "Stopped"
+    assert job["message"]
+    assert output_keys(s3, "outcome-api-stop") == []
+
+
+def test_stopping_a_finished_job_is_a_validation_error(bedrock: Any, s3: Any) -> None:
+    # GIVEN a completed job
+    job_arn = submit(bedrock, s3, "outcome-stop-late")
+    wait_until_done(bedrock, job_arn)
+    # WHEN / THEN stopping it is refused
+    with pytest.raises(bedrock.exceptions.ValidationException, match="Completed"):
+        bedrock.stop_model_invocation_job(jobIdentifier=job_arn)
+
+
+def test_record_errors_carry_the_configured_code_and_message(bedrock: Any, s3: Any, emulator: BedrockEmulator) -> None:
+    # GIVEN a fault: about half the records fail with a 500
+    emulator.set_faults(
+        JobFaults(record_error_rate=0.5, record_error_code=500, record_error_message="Internal failure"),
+        job_name_contains="outcome-record-errors",
+    )
+    # WHEN a job of 20 records runs
+    lines, manifest = run(bedrock, s3, "outcome-record-errors", count=20)
+    # THEN failed records carry the error instead of an output, and the counts add up
+    errors = [line for line in lines if "error" in line]
+    assert 0 < len(errors) < 20
+    assert all(line["error"] == {"errorCode": 500, "errorMessage": "Internal failure"} for line in errors)
+    assert all("modelOutput" not in line and line["modelInput"] for line in errors)
+    assert manifest["errorRecordCount"] == len(errors)
+    assert manifest["successRecordCount"] == 20 - len(errors)
+
+
+# ---------------------------------------------------------------------- text and line faults
+
+
+@pytest.mark.parametrize(
+    "fault", ["missing_marker", "foreign_marker", "two_markers", "code_fence", "preamble", "empty_text", "max_tokens"]
+)
+def test_each_text_fault_changes_the_answer_as_it_says(
+    bedrock: Any, s3: Any, emulator: BedrockEmulator, fault: str
+) -> None:
+    # GIVEN a fault that hits every record
+    name = f"text-{fault.replace('_', '-')}"
+    emulator.set_faults(JobFaults(**{fault: 1.0}), job_name_contains=name)
+    # WHEN a job runs
+    lines, _ = run(bedrock, s3, name, count=4)
+    # THEN each answer shows the fault
+    for line in lines:
+        own = (f"p{line['recordId'][1:].split('a')[0]}", "en")
+        text = text_of(line)
+        markers = find_markers(text)
+        output = line["modelOutput"]
+        if fault == "missing_marker":
+            assert markers == []
+            assert text.startswith("<p>")
+        elif fault == "foreign_marker":
+            assert len(markers) == 1
+            assert markers[0] != own
+            assert text.startswith(f"#{markers[0][0]}#en#")
+        elif fault == "two_markers":
+            assert markers[0] == own
+            assert len(markers) == 2
+            assert markers[1] != own
+        elif fault == "code_fence":
+            assert text.startswith("```html\n#")
+            assert text.endswith("\n```")
+        elif fault == "preamble":
+            assert text.startswith("Here is the description:")
+            assert markers == [own]
+        elif fault == "empty_text":
+            assert text == ""
+        else:
+            assert output["stop_reason"] == "max_tokens"
+            assert text.startswith(f"#{own[0]}#en#")
+            assert not text.endswith("</p>")
+        if fault != "max_tokens":
+            assert output["stop_reason"] == "end_turn"
+
+
+def test_a_malformed_line_is_not_json_but_still_names_its_record(
+    bedrock: Any, s3: Any, emulator: BedrockEmulator
+) -> None:
+    # GIVEN a fault that corrupts every line
+    emulator.set_faults(JobFaults(malformed_line=1.0), job_name_contains="line-malformed")
+    job_arn = submit(bedrock, s3, "line-malformed", count=4)
+    wait_until_done(bedrock, job_arn)
+    # WHEN the output is read
+    raw, _ = read_output(s3, "line-malformed", job_arn)
+    # THEN no line is JSON, yet each starts with its record id
+    for line in raw.splitlines():
+        with pytest.raises(ValueError, match=r"Unterminated|Expecting"):
+            json.loads(line)
+        assert line.startswith(b'{"recordId": "t')
+
+
+def test_crlf_line_ends_and_a_truncated_last_line(bedrock: Any, s3: Any, emulator: BedrockEmulator) -> None:
+    # GIVEN faults: CR LF line ends and a last line cut short
+    emulator.set_faults(JobFaults(crlf_line_ends=True, truncate_last_line=True), job_name_contains="line-crlf")
+    job_arn = submit(bedrock, s3, "line-crlf", count=5)
+    wait_until_done(bedrock, job_arn)
+    # WHEN the output is read
+    raw, _ = read_output(s3, "line-crlf", job_arn)
+    lines = raw.split(b"\r\n")
+    # THEN four whole lines end in CR LF, and the fifth is cut without a line end
+    assert len(lines) == 5
+    assert all(json.loads(line) for line in lines[:4])
+    assert not raw.endswith(b"\n")
+    with pytest.raises(ValueError, match=r"Unterminated|Expecting"):
+        json.loads(lines[4])
+
+
+def test_a_duplicated_record_is_written_twice(bedrock: Any, s3: Any, emulator: BedrockEmulator) -> None:
+    # GIVEN a fault that duplicates every record
+    emulator.set_faults(JobFaults(duplicate_record_rate=1.0), job_name_contains="line-duplicate")
+    # WHEN a job of 5 records runs
+    lines, manifest = run(bedrock, s3, "line-duplicate", count=5)
+    # THEN each record appears twice, identical, while the manifest counts it once
+    ids = [line["recordId"] for line in lines]
+    assert len(ids) == 10
+    assert all(ids.count(record_id) == 2 for record_id in ids)
+    assert manifest["processedRecordCount"] == 5
+
+
+def test_the_same_seed_gives_byte_identical_output_and_another_seed_does_not(
+    bedrock: Any, s3: Any, emulator: BedrockEmulator
+) -> None:
+    # GIVEN a mix of faults at partial rates, with seed 7 for two jobs and seed 8 for a third
+    mix = {"record_error_rate": 0.3, "missing_marker": 0.3, "code_fence": 0.3, "duplicate_record_rate": 0.2}
+    emulator.set_faults(JobFaults(seed=7, **mix), job_name_contains="seed-seven")
+    emulator.set_faults(JobFaults(seed=8, **mix), job_name_contains="seed-eight")
+    outputs = {}
+    for name in ("seed-seven-a", "seed-seven-b", "seed-eight"):
+        job_arn = submit(bedrock, s3, name, count=30)
+        job, _ = wait_until_done(bedrock, job_arn)
+        assert job["status"] == "Completed"
+        outputs[name] = read_output(s3, name, job_arn)[0]
+    # THEN the two seed-7 runs are byte for byte the same, and seed 8 differs
+    assert outputs["seed-seven-a"] == outputs["seed-seven-b"]
+    assert outputs["seed-eight"] != outputs["seed-seven-a"]
+
+
+def test_the_last_matching_fault_rule_wins(bedrock: Any, s3: Any, emulator: BedrockEmulator) -> None:
+    # GIVEN a rule for every job, then a rule for names containing "rules-fence"
+    emulator.set_faults(JobFaults(preamble=1.0))
+    emulator.set_faults(JobFaults(code_fence=1.0), job_name_contains="rules-fence")
+    # WHEN one job matches both rules and another only the first
+    fenced, _ = run(bedrock, s3, "rules-fence", count=3)
+    prefaced, _ = run(bedrock, s3, "rules-other", count=3)
+    # THEN each gets the last rule that matches its name
+    assert all(text_of(line).startswith("```html\n#") for line in fenced)
+    assert all(text_of(line).startswith("Here is the description:") for line in prefaced)
+
+
+def test_faults_can_be_set_and_reset_over_http(bedrock: Any, s3: Any, emulator: BedrockEmulator) -> None:
+    # GIVEN faults set through the admin endpoint, as another process would
+    def call(method: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
+        request = urllib.request.Request(
+            f"{emulator.url}/_emulator/faults",
+            data=json.dumps(body).encode() if body is not None else None,
+            method=method,
+            headers={"Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(request, timeout=5) as response:
+            return dict(json.loads(response.read()))
+
+    rules = call("PUT", {"jobNameContains": "http-faults", "faults": {"empty_text": 1.0}})
+    assert rules["rules"][-1]["jobNameContains"] == "http-faults"
+    # WHEN a matching job runs
+    lines, _ = run(bedrock, s3, "http-faults-on", count=3)
+    # THEN the faults apply, and after DELETE they no longer do
+    assert all(text_of(line) == "" for line in lines)
+    assert call("DELETE") == {"rules": []}
+    lines, _ = run(bedrock, s3, "http-faults-off", count=3)
+    assert all(text_of(line) for line in lines)
+
+
+def test_an_unknown_fault_over_http_is_refused(emulator: BedrockEmulator) -> None:
+    # GIVEN a fault name that does not exist / WHEN it is PUT / THEN the emulator answers 400 and keeps no rule
+    request = urllib.request.Request(
+        f"{emulator.url}/_emulator/faults", data=b'{"faults": {"gremlins": 1}}', method="PUT"
+    )
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=5)
+    assert refused.value.code == 400
+    assert emulator.fault_rules() == []
+
+
+# ---------------------------------------------------------------------- on-demand InvokeModel
+
+
+def test_invoke_model_answers_through_the_bedrock_runtime_client(emulator: BedrockEmulator) -> None:
+    # GIVEN boto3's bedrock-runtime client on the same emulator
+    runtime = boto3.client("bedrock-runtime", endpoint_url=emulator.url, region_name=REGION)
+    body = model_input(ProductFacts("sku-1", "Desk lamp", ("reading light",)), "fr", max_tokens=1024, temperature=0)
+    # WHEN it invokes the model with the same body a batch line carries
+    response = runtime.invoke_model(modelId=MODEL_ID, body=json.dumps(body), contentType="application/json")
+    answer = json.loads(response["body"].read())
+    # THEN it gets an Anthropic Messages response, in French, for that product
+    assert response["contentType"] == "application/json"
+    assert answer["type"] == "message"
+    assert answer["stop_reason"] == "end_turn"
+    assert answer["content"][0]["text"].startswith("#sku-1#fr#")
+    assert answer["usage"]["output_tokens"] > 0
+
+
+def test_invoke_model_refuses_a_body_that_is_not_a_messages_request(emulator: BedrockEmulator) -> None:
+    # GIVEN a body without messages / WHEN it is invoked / THEN boto3 raises the modelled ValidationException
+    runtime = boto3.client("bedrock-runtime", endpoint_url=emulator.url, region_name=REGION)
+    with pytest.raises(runtime.exceptions.ValidationException):
+        runtime.invoke_model(modelId=MODEL_ID, body=b'{"max_tokens": 10}')
