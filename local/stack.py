@@ -162,9 +162,7 @@ class LocalStack:
         self._parse_output_deliveries = sqs.create_queue(
             QueueName=f"{LAYOUT.name(self.name_prefix, 'parse_output_function')}-deliveries", Attributes=delivery
         )["QueueUrl"]
-        self._subscription_arn = sns.subscribe(
-            TopicArn=self.topic_arn, Protocol="sqs", Endpoint=self._queue_arn(sqs, self._create_job_deliveries)
-        )["SubscriptionArn"]
+        self.resubscribe_create_job()
         s3.put_bucket_notification_configuration(
             Bucket=self.bucket,
             NotificationConfiguration={
@@ -186,6 +184,13 @@ class LocalStack:
             },
         )
 
+    def resubscribe_create_job(self) -> None:
+        """The topic's subscription for create_bedrock_job (tests remove it to lose a delivery)."""
+        sqs = self.client("sqs")
+        self._subscription_arn = self.client("sns").subscribe(
+            TopicArn=self.topic_arn, Protocol="sqs", Endpoint=self._queue_arn(sqs, self._create_job_deliveries)
+        )["SubscriptionArn"]
+
     @staticmethod
     def _queue_arn(sqs: Any, queue_url: str) -> str:
         return str(sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"])
@@ -200,7 +205,6 @@ class LocalStack:
             "AWS_ACCESS_KEY_ID": KEYS["aws_access_key_id"],
             "AWS_SECRET_ACCESS_KEY": KEYS["aws_secret_access_key"],
             "AWS_LAMBDA_FUNCTION_NAME": function,
-            "LOG_LEVEL": "WARNING",
         }
         settings: CreateJobSettings | ParseOutputSettings
         if function == "create_bedrock_job":
@@ -210,6 +214,7 @@ class LocalStack:
                 input_prefix=LAYOUT.input_prefix,
                 output_prefix=LAYOUT.output_prefix,
                 bedrock_endpoint_url=self.bedrock.url,
+                log_level="WARNING",
             )
         else:
             settings = ParseOutputSettings(
@@ -219,6 +224,7 @@ class LocalStack:
                 max_message_bytes=LAYOUT.queue.max_message_size,
                 s3_endpoint_url=self.aws_url,
                 sqs_endpoint_url=self.aws_url,
+                log_level="WARNING",
             )
         return runtime | to_environ(settings)
 

@@ -83,3 +83,26 @@ def engine(database_url: str) -> Iterator[Engine]:
     engine = make_engine(database_url)
     yield engine
     engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def moto_url() -> Iterator[str]:
+    """S3, SNS and SQS in server mode on 127.0.0.1 (the same moto the local stack runs)."""
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    yield f"http://{host}:{port}"
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def aws(moto_url: str):  # type: ignore[no-untyped-def]
+    """``aws("s3")``: a boto3 client on the emulator."""
+    import boto3
+
+    def client(service: str):  # type: ignore[no-untyped-def]
+        return boto3.client(service, endpoint_url=moto_url, region_name="us-east-1")
+
+    return client

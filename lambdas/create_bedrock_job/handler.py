@@ -19,7 +19,6 @@ from descgen.contract.lambda_settings import from_environ
 from descgen.contract.messages import ContractError, JobRequest
 
 log = logging.getLogger()
-log.setLevel(os.environ.get("LOG_LEVEL", "INFO"))
 
 
 def create_job(request: JobRequest, settings: Settings, bedrock: Any) -> str:
@@ -62,6 +61,7 @@ def _job_arn_by_name(bedrock: Any, job_name: str) -> str:
 
 
 SETTINGS = from_environ(Settings, os.environ)
+log.setLevel(SETTINGS.log_level)
 BEDROCK = boto3.client("bedrock", endpoint_url=SETTINGS.bedrock_endpoint_url)
 
 

@@ -24,7 +24,6 @@ from descgen.contract.output_lines import UnreadableLine, excerpt, read_output_l
 from descgen.contract.sqs_batches import MessageSender, pack_pages
 
 log = logging.getLogger()
-log.setLevel(os.environ.get("LOG_LEVEL", "INFO"))
 
 CHUNK_BYTES = 256 * 1024
 # A model answer is a few KB; a "line" beyond this is corrupt and is not buffered whole.
@@ -88,6 +87,7 @@ def _lines(body: Any) -> Iterator[bytes]:
 
 
 SETTINGS = from_environ(Settings, os.environ)
+log.setLevel(SETTINGS.log_level)
 S3 = boto3.client("s3", endpoint_url=SETTINGS.s3_endpoint_url)
 SQS = boto3.client("sqs", endpoint_url=SETTINGS.sqs_endpoint_url)
 

@@ -1,0 +1,394 @@
+"""Whole cycles through the flows, under a Prefect test harness, against the local stack.
+
+generate-descriptions -> SNS -> create_bedrock_job -> Bedrock emulator -> S3 ->
+parse_output -> SQS -> drain-results -> monitor-jobs: the production path, with the
+Lambdas running from their zips in their own processes.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+
+import pytest
+from prefect.testing.utilities import prefect_test_harness
+from sqlalchemy import func, select
+
+from descgen.db import migrate
+from descgen.db.catalog import load_catalog
+from descgen.db.models import Batch, Description, GenerationTask
+from descgen.db.session import make_engine, session_scope
+from descgen.db.status import task_states
+from descgen.lifecycle import OPEN_STATES
+from descgen.settings import get_settings
+from local.bedrock_emulator import JobFaults
+from local.stack import LocalStack
+from tasks import connections
+from tests.builders import catalog
+
+RUNNING = {"Submitted", "Validating", "Scheduled", "InProgress", "Stopping"}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def prefect_server() -> Iterator[None]:
+    with prefect_test_harness(server_startup_timeout=120):
+        yield
+
+
+@pytest.fixture(scope="module")
+def stack() -> Iterator[LocalStack]:
+    with LocalStack(name_prefix="descgen-cycle", bedrock_step_seconds=0.02, min_records=1, page_size=10) as stack:
+        yield stack
+
+
+@pytest.fixture
+def settings_env(stack, tmp_path, monkeypatch) -> str:
+    """A fresh database and empty queues; settings as a worker would read them."""
+    url = f"sqlite:///{tmp_path / 'descgen.sqlite3'}"
+    migrate.upgrade(url)
+    environment = stack.settings_environment() | {
+        "DESCGEN_DATABASE_URL": url,
+        "DESCGEN_RECEIVE_WAIT_SECONDS": "0",
+        "DESCGEN_RESULT_GRACE_MINUTES": "0",
+        "DESCGEN_STALE_BATCH_MINUTES": "0",
+        "DESCGEN_DEFAULT_QUOTA__MIN_RECORDS": "1",
+        "DESCGEN_MIN_DESCRIPTION_CHARS": "20",
+    }
+    for key, value in environment.items():
+        monkeypatch.setenv(key, value)
+    for cached in (get_settings, connections.engine, connections.aws):
+        cached.cache_clear()
+    for queue in (stack.queue_url, stack.dlq_url):
+        empty(stack.client("sqs"), queue)
+    stack.bedrock.reset_faults()
+    yield url
+    for cached in (get_settings, connections.engine, connections.aws):
+        cached.cache_clear()
+
+
+def empty(sqs, queue_url: str) -> None:
+    """What an earlier test left behind (PurgeQueue is allowed once a minute)."""
+    while messages := sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=0).get(
+        "Messages", []
+    ):
+        sqs.delete_message_batch(
+            QueueUrl=queue_url,
+            Entries=[{"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(messages)],
+        )
+
+
+@pytest.fixture
+def engine(settings_env):
+    engine = make_engine(settings_env)
+    yield engine
+    engine.dispose()
+
+
+def load(engine, document) -> str:
+    with session_scope(engine) as session:
+        store, _ = load_catalog(session, document)
+    return store
+
+
+def wait_for_jobs_and_parser(stack: LocalStack, timeout: float = 60) -> None:
+    bedrock = stack.client("bedrock")
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        jobs = bedrock.list_model_invocation_jobs()["invocationJobSummaries"]
+        if all(job["status"] not in RUNNING for job in jobs) and stack.runner.idle():
+            return
+        time.sleep(0.1)
+    raise TimeoutError("jobs or parser still busy")
+
+
+def states(engine, store) -> dict[str, int]:
+    with session_scope(engine) as session:
+        return dict(task_states(session, store))
+
+
+def open_tasks(engine, store) -> int:
+    return sum(n for state, n in states(engine, store).items() if state in OPEN_STATES)
+
+
+def settle(stack, engine, store, rounds: int = 10) -> None:
+    """Drain and monitor until no task is in flight."""
+    from flows.drain_results import drain_results
+    from flows.monitor_jobs import monitor_jobs
+
+    for _ in range(rounds):
+        wait_for_jobs_and_parser(stack)
+        drain_results(max_seconds=10)
+        monitor_jobs()
+        if not open_tasks(engine, store):
+            return
+    raise AssertionError(f"tasks still in flight: {states(engine, store)}")
+
+
+def cycle(stack, engine, store, **parameters) -> None:
+    from flows.generate_descriptions import generate_descriptions
+
+    generate_descriptions(store=store, **parameters)
+    settle(stack, engine, store)
+
+
+def tasks(engine, store) -> list[GenerationTask]:
+    with session_scope(engine) as session:
+        return list(session.scalars(select(GenerationTask).where(GenerationTask.store_id == store)))
+
+
+# --- issue 2: the whole cycle ------------------------------------------------------------
+
+
+def test_a_whole_cycle_writes_one_done_sanitized_description_per_product_and_language(stack, engine):
+    store = load(engine, catalog("cycle", products=6, languages=("en", "de", "fr")))
+    cycle(stack, engine, store)
+    assert states(engine, store) == {"done": 18}
+    with session_scope(engine) as session:
+        htmls = list(session.scalars(select(Description.html).where(Description.store_id == store)))
+    assert len(htmls) == 18
+    assert all(html.startswith("<p>") and "#" not in html[:10] for html in htmls)
+    assert not any("<script" in html or "onclick" in html for html in htmls)
+
+
+def test_a_dry_run_counts_and_estimates_but_claims_nothing(stack, engine):
+    from flows.generate_descriptions import generate_descriptions
+
+    store = load(engine, catalog("dry", products=5, languages=("en", "de")))
+    written = generate_descriptions(store=store, dry_run=True)
+    assert written == []
+    assert states(engine, store) == {"pending": 10}
+    assert stack.client("s3").list_objects_v2(Bucket=stack.bucket, Prefix=f"input/{store}-").get("KeyCount", 0) == 0
+
+
+def test_a_second_run_over_an_unchanged_catalog_sends_nothing(stack, engine):
+    from flows.generate_descriptions import generate_descriptions
+
+    store = load(engine, catalog("again", products=3, languages=("en",)))
+    cycle(stack, engine, store)
+    assert generate_descriptions(store=store) == []
+
+
+def test_bad_output_lines_and_an_unknown_record_id_and_an_undecodable_message_lose_nothing(stack, engine, caplog):
+    # GIVEN a job whose output has cut lines, and a queue holding junk and a result for no task
+    store = load(engine, catalog("bad", products=10, languages=("en",)))
+    stack.bedrock.set_faults(JobFaults(malformed_line=0.3, seed=7), job_name_contains=store)
+    sqs = stack.client("sqs")
+    sqs.send_message(QueueUrl=stack.queue_url, MessageBody="this is not a result page")
+    sqs.send_message(
+        QueueUrl=stack.queue_url,
+        MessageBody=json.dumps(
+            {"schemaVersion": 1, "batchId": "nobody-1", "results": [{"recordId": "zz999", "status": "ok", "text": "x"}]}
+        ),
+    )
+    # WHEN the cycle runs, and runs again for what had to be retried
+    cycle(stack, engine, store)
+    # THEN no run crashed, each problem was logged, and every task still ends done
+    assert "left for the dead-letter queue" in caplog.text
+    assert "unknown record id 'zz999'" in caplog.text
+    retried = [t for t in tasks(engine, store) if t.state == "pending"]
+    assert retried, "the malformed lines sent their tasks back to pending"
+    assert all("MalformedOutput" in t.reason for t in retried)
+    stack.bedrock.reset_faults()
+    cycle(stack, engine, store)
+    assert states(engine, store) == {"done": 10}
+
+
+# --- issue 4: every job outcome ends well ----------------------------------------------------
+
+
+def run_until_settled(stack, engine, store, max_runs: int = 4) -> None:
+    for _ in range(max_runs):
+        cycle(stack, engine, store)
+        if not states(engine, store).get("pending"):
+            return
+
+
+@pytest.mark.parametrize("outcome", ["Failed", "Stopped", "Expired"])
+def test_a_job_that_ends_without_output_sends_every_task_back_until_the_attempt_limit(stack, engine, outcome):
+    store = load(engine, catalog(f"o-{outcome.lower()}", products=3, languages=("en",)))
+    stack.bedrock.set_faults(JobFaults(outcome=outcome), job_name_contains=store)
+    run_until_settled(stack, engine, store)
+    assert states(engine, store) == {"failed": 3}
+    for task in tasks(engine, store):
+        assert task.attempts == 3
+        assert task.reason.startswith(f"job {outcome}")
+
+
+def test_a_partially_completed_job_keeps_its_results_and_retries_the_rest(stack, engine):
+    store = load(engine, catalog("partial", products=10, languages=("en",)))
+    stack.bedrock.set_faults(JobFaults(outcome="PartiallyCompleted", partial_fraction=0.5), job_name_contains=store)
+    cycle(stack, engine, store)
+    after_first = states(engine, store)
+    assert after_first == {"done": 5, "pending": 5}
+    assert {t.reason for t in tasks(engine, store) if t.state == "pending"} == {
+        "no result in the output of job PartiallyCompleted"
+    }
+    stack.bedrock.reset_faults()
+    cycle(stack, engine, store)
+    assert states(engine, store) == {"done": 10}
+
+
+def test_record_errors_retry_what_can_heal_and_fail_what_cannot(stack, engine):
+    store = load(engine, catalog("errs", products=8, languages=("en",)))
+    stack.bedrock.set_faults(JobFaults(record_error_rate=1.0, record_error_code=400), job_name_contains=f"{store}-")
+    cycle(stack, engine, store)
+    assert states(engine, store) == {"failed": 8}
+    assert all(t.attempts == 1 and "Bedrock error 400" in t.reason for t in tasks(engine, store))
+
+
+def test_throttled_records_are_retried_and_then_succeed(stack, engine):
+    store = load(engine, catalog("throttle", products=8, languages=("en",)))
+    stack.bedrock.set_faults(JobFaults(record_error_rate=0.5, record_error_code=429, seed=3), job_name_contains=store)
+    cycle(stack, engine, store)
+    first = states(engine, store)
+    assert first.get("pending", 0) > 0
+    stack.bedrock.reset_faults()
+    cycle(stack, engine, store)
+    assert states(engine, store) == {"done": 8}
+    assert {t.attempts for t in tasks(engine, store) if t.attempts} == {1}
+
+
+def test_the_real_cost_comes_from_the_manifest(stack, engine):
+    store = load(engine, catalog("cost", products=4, languages=("en", "de")))
+    cycle(stack, engine, store)
+    with session_scope(engine) as session:
+        batch = session.scalars(select(Batch).where(Batch.store_id == store)).one()
+    assert batch.input_tokens > 0
+    assert batch.output_tokens > 0
+    assert batch.cost_usd == pytest.approx(batch.on_demand_cost_usd / 2)
+    assert batch.cost_usd < batch.estimated_cost_usd  # the estimate assumes max_tokens for every answer
+
+
+def test_a_generate_run_killed_between_upload_and_publish_gets_its_job_exactly_once(stack, engine, monkeypatch):
+    from flows.monitor_jobs import monitor_jobs
+    from tasks.generate import claim_batch, write_batch_file
+
+    # GIVEN a batch whose file reached S3 but whose job request was never published
+    monkeypatch.setenv("DESCGEN_RESULT_GRACE_MINUTES", "10")  # monitor runs twice before the drain here
+    get_settings.cache_clear()
+    store = load(engine, catalog("killed", products=3, languages=("en",)))
+    from flows.generate_descriptions import generate_descriptions
+
+    generate_descriptions(store=store, dry_run=True)  # syncs the catalog's tasks
+    batch_id = claim_batch.fn(store, get_settings().model_id, None, 10)
+    write_batch_file.fn(batch_id)
+    # WHEN monitor-jobs runs (twice: the second must find the job, not ask again)
+    assert monitor_jobs().republished == 1
+    wait_for_jobs_and_parser(stack)
+    assert monitor_jobs().republished == 0
+    settle(stack, engine, store)
+    # THEN exactly one job was made for it and every task is done
+    jobs = stack.client("bedrock").list_model_invocation_jobs(nameContains=batch_id)["invocationJobSummaries"]
+    assert len(jobs) == 1
+    assert states(engine, store) == {"done": 3}
+
+
+def test_a_lost_sns_delivery_is_republished_by_monitor_and_makes_one_job(stack, engine):
+    from flows.generate_descriptions import generate_descriptions
+    from flows.monitor_jobs import monitor_jobs
+
+    store = load(engine, catalog("lost", products=3, languages=("en",)))
+    sns = stack.client("sns")
+    [subscription] = sns.list_subscriptions_by_topic(TopicArn=stack.topic_arn)["Subscriptions"]
+    sns.unsubscribe(SubscriptionArn=subscription["SubscriptionArn"])  # the delivery goes nowhere
+    try:
+        [written] = generate_descriptions(store=store)
+    finally:
+        stack.resubscribe_create_job()
+    monitor_jobs()  # no job by that name: republish
+    settle(stack, engine, store)
+    jobs = stack.client("bedrock").list_model_invocation_jobs(nameContains=written.batch_id)["invocationJobSummaries"]
+    assert len(jobs) == 1
+    assert states(engine, store) == {"done": 3}
+
+
+def test_monitor_run_twice_changes_nothing(stack, engine):
+    from flows.monitor_jobs import monitor_jobs
+
+    store = load(engine, catalog("idem", products=2, languages=("en",)))
+    cycle(stack, engine, store)
+    with session_scope(engine) as session:
+        before = [(b.id, b.state, b.cost_usd) for b in session.scalars(select(Batch))]
+    monitor_jobs()
+    with session_scope(engine) as session:
+        assert [(b.id, b.state, b.cost_usd) for b in session.scalars(select(Batch))] == before
+
+
+def test_a_remainder_under_the_minimum_goes_on_demand_when_the_policy_says_so(stack, engine, monkeypatch):
+    store = load(engine, catalog("remainder", products=3, languages=("en",)))
+    monkeypatch.setenv("DESCGEN_DEFAULT_QUOTA__MIN_RECORDS", "100")
+    monkeypatch.setenv("DESCGEN_REMAINDER_POLICY", "on_demand")
+    get_settings.cache_clear()
+    cycle(stack, engine, store)
+    assert states(engine, store) == {"done": 3}
+    with session_scope(engine) as session:
+        batch = session.scalars(select(Batch).where(Batch.store_id == store)).one()
+        assert (batch.mode, batch.job_arn) == ("on_demand", None)
+        assert batch.cost_usd == batch.on_demand_cost_usd > 0
+    assert stack.client("bedrock").list_model_invocation_jobs(nameContains=store)["invocationJobSummaries"] == []
+
+
+def test_a_remainder_under_the_minimum_waits_by_default(stack, engine, monkeypatch):
+    from flows.generate_descriptions import generate_descriptions
+
+    store = load(engine, catalog("defer", products=3, languages=("en",)))
+    monkeypatch.setenv("DESCGEN_DEFAULT_QUOTA__MIN_RECORDS", "100")
+    get_settings.cache_clear()
+    assert generate_descriptions(store=store) == []
+    assert states(engine, store) == {"pending": 3}
+
+
+# --- issue 5: the dead-letter queue ----------------------------------------------------------
+
+
+def test_an_undecodable_message_reaches_the_dlq_and_redrive_brings_it_back(stack, engine, monkeypatch):
+    from flows.drain_results import DeadLetterQueueGrowing, drain_results
+    from flows.redrive_dlq import redrive_dlq
+
+    sqs = stack.client("sqs")
+    sqs.send_message(QueueUrl=stack.queue_url, MessageBody="garbage")
+    # redrive happens after maxReceiveCount (2) receives: make each receive's lease short
+    sqs.set_queue_attributes(QueueUrl=stack.queue_url, Attributes={"VisibilityTimeout": "1"})
+    try:
+        drain_results(max_seconds=5)
+        time.sleep(1.2)
+        drain_results(max_seconds=5)
+        time.sleep(1.2)
+        monkeypatch.setenv("DESCGEN_DLQ_ALERT_THRESHOLD", "0")
+        get_settings.cache_clear()
+        with pytest.raises(DeadLetterQueueGrowing, match="holds 1 messages, over the threshold of 0"):
+            drain_results(max_seconds=5)
+    finally:
+        sqs.set_queue_attributes(QueueUrl=stack.queue_url, Attributes={"VisibilityTimeout": "120"})
+    listed = redrive_dlq(dry_run=True)
+    assert [letter.bytes for letter in listed.listed] == [len("garbage")]
+    moved = redrive_dlq(dry_run=False)
+    assert (moved.method, moved.moved) == ("receive/send/delete", 1)
+    bodies = [m["Body"] for m in sqs.receive_message(QueueUrl=stack.queue_url).get("Messages", [])]
+    assert bodies == ["garbage"]
+
+
+def test_the_database_down_mid_run_deletes_nothing(stack, engine, monkeypatch):
+    from flows.drain_results import drain_results
+
+    store = load(engine, catalog("dbdown", products=4, languages=("en",)))
+    from flows.generate_descriptions import generate_descriptions
+
+    generate_descriptions(store=store)
+    wait_for_jobs_and_parser(stack)
+    waiting = stack.client("sqs").get_queue_attributes(
+        QueueUrl=stack.queue_url, AttributeNames=["ApproximateNumberOfMessages"]
+    )["Attributes"]["ApproximateNumberOfMessages"]
+    assert int(waiting) > 0
+    monkeypatch.setenv("DESCGEN_DATABASE_URL", "postgresql+psycopg://nobody@127.0.0.1:1/none")
+    for cached in (get_settings, connections.engine):
+        cached.cache_clear()
+    with pytest.raises(Exception, match="database unavailable, nothing received"):
+        drain_results(max_seconds=5)
+    after = stack.client("sqs").get_queue_attributes(
+        QueueUrl=stack.queue_url, AttributeNames=["ApproximateNumberOfMessages"]
+    )["Attributes"]["ApproximateNumberOfMessages"]
+    assert after == waiting
+    with session_scope(engine) as session:
+        assert session.scalar(select(func.count()).select_from(Description)) == 0
