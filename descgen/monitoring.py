@@ -33,7 +33,7 @@ from sqlalchemy import ColumnElement, Engine, func, select, update
 from sqlalchemy.orm import Session
 
 from descgen.aws.clients import AwsClients
-from descgen.contract.keys import job_id_from_arn, manifest_key, output_folder
+from descgen.contract.keys import job_id_from_arn, manifest_key, output_folder, split_s3_uri
 from descgen.db.batches import release_tasks
 from descgen.db.models import Batch, GenerationTask, utcnow
 from descgen.db.session import session_scope
@@ -110,7 +110,7 @@ def _follow(engine: Engine, clients: AwsClients, settings: Settings, batch_id: s
         if batch.state == BatchState.CLAIMED:
             if now - batch.created_at < stale:
                 return "waiting for its generate run"
-            if batch.input_uri is None or not _exists(clients.s3, settings.bucket, batch.input_uri):
+            if batch.input_uri is None or not _exists(clients.s3, batch.input_uri):
                 report.released_tasks += release_tasks(session, batch.id, None, "generate run died before upload")
                 batch.state = BatchState.RELEASED
                 batch.closed_at = now
@@ -143,8 +143,8 @@ def _follow(engine: Engine, clients: AwsClients, settings: Settings, batch_id: s
         return f"job {batch.job_status}"
 
 
-def _exists(s3: Any, bucket: str, uri: str) -> bool:
-    key = uri.split(f"s3://{bucket}/", 1)[-1]
+def _exists(s3: Any, uri: str) -> bool:
+    bucket, key = split_s3_uri(uri)
     return bool(s3.list_objects_v2(Bucket=bucket, Prefix=key, MaxKeys=1).get("KeyCount"))
 
 

@@ -38,6 +38,15 @@ _HEALABLE_NAMES = frozenset(
 )
 
 
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+REASON_CHARS = 500
+
+
+def readable(text: str) -> str:
+    """A reason fit for a database column and a log line: no control characters, bounded."""
+    return _CONTROL_CHARACTERS.sub(" ", text).strip()[:REASON_CHARS]
+
+
 class Verdict(StrEnum):
     ACCEPT = "accept"
     RETRY = "retry"
@@ -86,7 +95,7 @@ def judge(result: RecordResult, product_id: str, language_id: str, rules: Publis
 
 
 def _judge_error(code: str, message: str) -> Judgement:
-    reason = f"Bedrock error {code}: {message}".strip().rstrip(":")
+    reason = readable(f"Bedrock error {code}: {message}").rstrip(":")
     if code.isdigit():
         status = int(code)
         can_heal = status in (408, 429) or status >= 500

@@ -33,6 +33,23 @@ class LambdaContext:
         return max(0, int((self._deadline - time.monotonic()) * 1000))
 
 
+def peak_memory_kb() -> int:
+    """This process's own memory high-water mark.
+
+    Not ``ru_maxrss``: Linux keeps it across exec, so a container started by a
+    large parent would report the parent's size.
+    """
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak // 1024 if sys.platform == "darwin" else peak  # bytes on macOS, KiB on Linux
+
+
 def main() -> None:
     package = sys.argv[1]
     sys.path.insert(0, package)
@@ -54,7 +71,7 @@ def main() -> None:
                 "errorMessage": str(error),
                 "stackTrace": traceback.format_exc(),
             }
-        answer["maxrss_kb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        answer["maxrss_kb"] = peak_memory_kb()
         protocol.write(json.dumps(answer, default=str) + "\n")
         protocol.flush()
 

@@ -118,6 +118,7 @@ class FunctionStats:
     sent_to_failure_destination: int = 0
     errors: list[str] = field(default_factory=list)
     peak_memory_kb: int = 0
+    last: Invocation | None = None  # what the latest invocation returned, and how long it took
 
 
 @dataclass
@@ -198,6 +199,7 @@ class LambdaRunner:
         event = function.to_event(json.loads(message["Body"]))
         outcome = self._containers[function.name].invoke(event)
         function.stats.invocations += 1
+        function.stats.last = outcome
         function.stats.peak_memory_kb = max(function.stats.peak_memory_kb, outcome.maxrss_kb)
         receipt = message["ReceiptHandle"]
         if outcome.ok:

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -28,13 +29,36 @@ class NewText:
     fingerprint: str | None = None
 
 
+_DIALECT_INSERTS: dict[str, Any] = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+
+
 def _insert(session: Session) -> Any:
     dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        return postgresql.insert
-    if dialect == "sqlite":
-        return sqlite.insert
-    raise NotImplementedError(f"descgen supports PostgreSQL and SQLite, not {dialect}")
+    if dialect not in _DIALECT_INSERTS:
+        raise NotImplementedError(f"descgen supports PostgreSQL and SQLite, not {dialect}")
+    return _DIALECT_INSERTS[dialect]
+
+
+@lru_cache
+def _upsert_statement(dialect: str, keep_human_text: bool) -> Any:
+    """Built once per dialect and kind: executed with a list of rows, it compiles once and
+    runs as batched INSERT .. RETURNING (a fresh ``.values([...])`` per page compiled every time)."""
+    table = Description.__table__
+    statement = _DIALECT_INSERTS[dialect](table)
+    excluded = statement.excluded
+    return statement.on_conflict_do_update(
+        index_elements=[table.c.product_id, table.c.language_id],
+        set_={
+            "html": excluded.html,
+            "source": excluded.source,
+            "version": table.c.version + 1,
+            "fingerprint": excluded.fingerprint,
+            "batch_id": excluded.batch_id,
+            "updated_at": excluded.updated_at,
+        },
+        # a person's text is kept; only a person replaces it
+        where=(table.c.source == "ai") if keep_human_text else None,
+    ).returning(table.c.id, table.c.version, table.c.product_id, table.c.language_id)
 
 
 def _upsert(
@@ -44,41 +68,27 @@ def _upsert(
     if not texts:
         return set()
     now = utcnow()
-    statement = _insert(session)(Description).values(
-        [
-            {
-                "store_id": store_id,
-                "product_id": text.product_id,
-                "language_id": text.language_id,
-                "html": text.html,
-                "source": source,
-                "version": 1,
-                "fingerprint": text.fingerprint,
-                "batch_id": batch_id,
-                "updated_at": now,
-            }
-            for text in texts
-        ]
-    )
-    excluded = statement.excluded
-    statement = statement.on_conflict_do_update(
-        index_elements=[Description.product_id, Description.language_id],
-        set_={
-            "html": excluded.html,
-            "source": excluded.source,
-            "version": Description.version + 1,
-            "fingerprint": excluded.fingerprint,
-            "batch_id": excluded.batch_id,
-            "updated_at": excluded.updated_at,
-        },
-        # a person's text is kept; only a person replaces it
-        where=(Description.source == "ai") if source == "ai" else None,
-    ).returning(Description.id, Description.version, Description.product_id, Description.language_id)
-    written = session.execute(statement).all()
+    _insert(session)  # refuses an unsupported database with a clear message
+    statement = _upsert_statement(session.get_bind().dialect.name, keep_human_text=source == "ai")
+    rows = [
+        {
+            "store_id": store_id,
+            "product_id": text.product_id,
+            "language_id": text.language_id,
+            "html": text.html,
+            "source": source,
+            "version": 1,
+            "fingerprint": text.fingerprint,
+            "batch_id": batch_id,
+            "updated_at": now,
+        }
+        for text in texts
+    ]
+    written = session.connection().execute(statement, rows).all()
     by_key = {(t.product_id, t.language_id): t for t in texts}
     if written:
-        session.execute(
-            _insert(session)(DescriptionVersion),
+        session.connection().execute(
+            insert(DescriptionVersion),
             [
                 {
                     "description_id": row.id,

@@ -12,15 +12,20 @@ from sqlalchemy.orm import Session
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
     if url.startswith("sqlite"):
-        # Several runs may write at once (drain, monitor, generate): wait for the
-        # lock instead of failing, and let readers work beside the writer.
+        # Several runs may write at once (drain, monitor, generate). SQLite has one
+        # writer; a transaction that read first and writes later can be refused
+        # ("database is locked") if another wrote in between, whatever the timeout.
+        # BEGIN IMMEDIATE takes the write lock up front, so transactions queue
+        # (up to the busy timeout) instead of failing.
         engine = create_engine(url, connect_args={"timeout": 30}, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", lambda connection: connection.exec_driver_sql("BEGIN IMMEDIATE"))
         return engine
     return create_engine(url, pool_pre_ping=True, **kwargs)
 
 
 def _sqlite_pragmas(connection: Any, _record: Any) -> None:
+    connection.isolation_level = None  # the driver's own BEGIN is replaced by BEGIN IMMEDIATE
     cursor = connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")

@@ -16,8 +16,8 @@ from prefect.testing.utilities import prefect_test_harness
 from sqlalchemy import func, select
 
 from descgen.db import migrate
-from descgen.db.catalog import load_catalog
-from descgen.db.models import Batch, Description, GenerationTask
+from descgen.db.catalog import load_catalog, mark_human_edited
+from descgen.db.models import Batch, Description, GenerationTask, Product
 from descgen.db.session import make_engine, session_scope
 from descgen.db.status import task_states
 from descgen.lifecycle import OPEN_STATES
@@ -392,3 +392,103 @@ def test_the_database_down_mid_run_deletes_nothing(stack, engine, monkeypatch):
     assert after == waiting
     with session_scope(engine) as session:
         assert session.scalar(select(func.count()).select_from(Description)) == 0
+
+
+# --- issue 3: fingerprints, human edits, rollback through the flows ----------------------------
+
+
+def test_editing_ten_percent_of_titles_sends_exactly_those_products_and_a_second_run_sends_nothing(stack, engine):
+    from flows.generate_descriptions import generate_descriptions
+
+    # GIVEN a 1,000-product catalog in three languages, fully generated
+    document = catalog("thousand", products=1000, languages=("en", "de", "fr"))
+    store = load(engine, document)
+    cycle(stack, engine, store)
+    assert states(engine, store) == {"done": 3000}
+    # WHEN every tenth product's title is edited and the scheduled generate flow runs
+    edited = {item["id"] for item in document["products"][::10]}
+    for item in document["products"]:
+        if item["id"] in edited:
+            item["title"] += " (2027 model)"
+    load(engine, document)
+    [batch] = generate_descriptions(store=store)
+    # THEN exactly those products' tasks, in every language, were sent, and nothing else
+    with session_scope(engine) as session:
+        sent = session.execute(
+            select(GenerationTask.language_id, Product.external_id)
+            .join(Product, Product.id == GenerationTask.product_id)
+            .where(GenerationTask.batch_id == batch.batch_id)
+        ).all()
+    assert batch.estimate.records == len(sent) == 300
+    assert {product for _, product in sent} == edited
+    assert {language for language, _ in sent} == {"en", "de", "fr"}
+    settle(stack, engine, store)
+    assert generate_descriptions(store=store) == []
+    assert states(engine, store) == {"done": 3000}
+
+
+def test_the_same_output_file_delivered_twice_leaves_the_same_rows(stack, engine):
+    store = load(engine, catalog("twice", products=5, languages=("en", "de")))
+    cycle(stack, engine, store)
+    with session_scope(engine) as session:
+        before = sorted((d.product_id, d.language_id, d.html, d.version) for d in session.scalars(select(Description)))
+        batch = session.scalars(select(Batch).where(Batch.store_id == store)).one()
+    # S3 delivers at least once: the same object created again notifies the parser again
+    s3 = stack.client("s3")
+    [output] = [
+        item["Key"]
+        for item in s3.list_objects_v2(Bucket=stack.bucket, Prefix=f"output/{batch.id}/")["Contents"]
+        if item["Key"].endswith(".jsonl.out")
+    ]
+    s3.copy_object(
+        Bucket=stack.bucket, Key=output, CopySource={"Bucket": stack.bucket, "Key": output}, MetadataDirective="REPLACE"
+    )
+    wait_for_jobs_and_parser(stack)
+    from flows.drain_results import drain_results
+
+    report = drain_results(max_seconds=10)
+    assert (report.results.applied, report.results.stale) == (0, 10)
+    with session_scope(engine) as session:
+        after = sorted((d.product_id, d.language_id, d.html, d.version) for d in session.scalars(select(Description)))
+    assert after == before
+
+
+def test_a_human_edit_survives_its_batch_and_the_drain_says_so(stack, engine):
+    from flows.drain_results import drain_results
+    from flows.generate_descriptions import generate_descriptions
+
+    store = load(engine, catalog("human", products=3, languages=("en",)))
+    generate_descriptions(store=store)
+    with session_scope(engine) as session:
+        mark_human_edited(session, store, "P2", "en", "<p>Anna wrote this one herself.</p>")
+    wait_for_jobs_and_parser(stack)
+    report = drain_results(max_seconds=10)
+    assert (report.results.applied, report.results.skipped_human, report.results.human_kept) == (2, 1, ["P2/en"])
+    with session_scope(engine) as session:
+        kept = session.execute(
+            select(Description.html, Description.source)
+            .join(Product, Product.id == Description.product_id)
+            .where(Product.external_id == "P2")
+        ).one()
+    assert tuple(kept) == ("<p>Anna wrote this one herself.</p>", "human")
+
+
+def test_the_rollback_flow_restores_the_previous_versions_and_the_next_run_does_not_regenerate(stack, engine):
+    from flows.generate_descriptions import generate_descriptions
+    from flows.rollback_batch import rollback_batch
+
+    document = catalog("undo", products=4, languages=("en",))
+    store = load(engine, document)
+    cycle(stack, engine, store)
+    with session_scope(engine) as session:
+        before = {d.product_id: d.html for d in session.scalars(select(Description))}
+    document["products"][0]["title"] = "A title that went wrong"
+    load(engine, document)
+    cycle(stack, engine, store)
+    with session_scope(engine) as session:
+        bad = session.scalars(select(Batch).where(Batch.store_id == store).order_by(Batch.created_at.desc())).first()
+    report = rollback_batch(batch_id=bad.id)
+    assert (report.restored, report.tasks_skipped) == (1, 1)
+    with session_scope(engine) as session:
+        assert {d.product_id: d.html for d in session.scalars(select(Description))} == before
+    assert generate_descriptions(store=store) == []

@@ -103,3 +103,11 @@ def test_an_error_that_can_heal_is_retried_and_one_that_cannot_is_failed(code, v
     judgement = judge(RecordResult("t1a0", "error", error_code=code, error_message="boom"), "P1", "en", RULES)
     assert judgement.verdict == verdict
     assert code in judgement.reason
+
+
+def test_an_error_message_with_control_characters_becomes_a_storable_bounded_reason():
+    judgement = judge(
+        RecordResult("t1a0", "error", error_code="500", error_message="bad\x00 byte" + "x" * 900), "P1", "en", RULES
+    )
+    assert "\x00" not in judgement.reason
+    assert len(judgement.reason) == 500

@@ -1,0 +1,189 @@
+"""The drain when things break: the database goes down, a page cannot be applied, deletes fail."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from sqlalchemy import create_engine, func, select, text
+
+from descgen.db.models import Description, GenerationTask
+from descgen.db.session import make_engine, session_scope
+from descgen.draining import DatabaseUnavailable, drain
+from descgen.settings import Settings
+from tests.builders import answer, catalog, load, page, submit
+from tests.conftest import POSTGRES_ADMIN_URL
+
+
+def settings_for(url: str, queue_url: str) -> Settings:
+    return Settings(
+        database_url=url,
+        bucket="unused",
+        topic_arn="unused",
+        queue_url=queue_url,
+        dlq_url=queue_url,
+        receive_wait_seconds=0,
+        min_description_chars=10,
+    )
+
+
+@pytest.fixture
+def queue_url(aws) -> str:
+    return aws("sqs").create_queue(QueueName=f"drain-{uuid.uuid4().hex[:8]}", Attributes={"VisibilityTimeout": "1"})[
+        "QueueUrl"
+    ]
+
+
+def send_pages(aws, queue_url, pages) -> None:
+    for item in pages:
+        aws("sqs").send_message(QueueUrl=queue_url, MessageBody=item.to_json())
+
+
+def depth(aws, queue_url) -> int:
+    attributes = aws("sqs").get_queue_attributes(
+        QueueUrl=queue_url, AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"]
+    )["Attributes"]
+    return int(attributes["ApproximateNumberOfMessages"]) + int(attributes["ApproximateNumberOfMessagesNotVisible"])
+
+
+class SqsThatCutsTheDatabase:
+    """The real SQS client; right after the first receive, the database goes down."""
+
+    def __init__(self, sqs, cut) -> None:
+        self._sqs = sqs
+        self._cut = cut
+        self.deletes = 0
+
+    def receive_message(self, **kwargs):
+        answer = self._sqs.receive_message(**kwargs)
+        if self._cut:
+            self._cut()
+            self._cut = None
+        return answer
+
+    def delete_message_batch(self, **kwargs):
+        self.deletes += 1
+        return self._sqs.delete_message_batch(**kwargs)
+
+
+@pytest.mark.postgres
+def test_the_database_going_down_mid_drain_deletes_nothing_and_loses_nothing(postgres_server, aws, queue_url):
+    from descgen.db import migrate
+    from tests.conftest import create_postgres_database, drop_postgres_database
+
+    # GIVEN results waiting in the queue for a PostgreSQL database
+    url = create_postgres_database(postgres_server)
+    name = url.rsplit("/", 1)[1]
+    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    engine = make_engine(url)
+    try:
+        migrate.upgrade(url)
+        store = load(engine, catalog("outage", products=6, languages=("en",)))
+        batch_id, tasks = submit(engine, store)
+        send_pages(
+            aws,
+            queue_url,
+            [
+                page(batch_id, *(answer(engine, t) for t in tasks[:3])),
+                page(batch_id, *(answer(engine, t) for t in tasks[3:])),
+            ],
+        )
+
+        def outage() -> None:
+            with admin.connect() as connection:
+                connection.execute(text(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false'))
+                connection.execute(
+                    text(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'")
+                )
+
+        # WHEN the database goes down right after the drain received the messages
+        sqs = SqsThatCutsTheDatabase(aws("sqs"), outage)
+        with pytest.raises(DatabaseUnavailable, match="nothing deleted"):
+            drain(engine, sqs, settings_for(url, queue_url), max_messages=100, max_seconds=10)
+        # THEN nothing was deleted: both messages are still in the queue
+        assert sqs.deletes == 0
+        assert depth(aws, queue_url) == 2
+        # AND once the database is back, the next drain applies everything
+        with admin.connect() as connection:
+            connection.execute(text(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true'))
+        engine.dispose()
+        import time
+
+        time.sleep(1.1)  # the received messages' visibility timeout
+        report = drain(engine, aws("sqs"), settings_for(url, queue_url), max_messages=100, max_seconds=10)
+        assert report.results.applied == 6
+        assert depth(aws, queue_url) == 0
+    finally:
+        engine.dispose()
+        with admin.connect() as connection:
+            connection.execute(text(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true'))
+        admin.dispose()
+        drop_postgres_database(postgres_server, url)
+
+
+def test_a_database_that_is_down_before_the_drain_starts_receives_nothing(aws, queue_url, tmp_path):
+    aws("sqs").send_message(QueueUrl=queue_url, MessageBody="anything")
+    engine = make_engine("postgresql+psycopg://nobody@127.0.0.1:1/none")
+    with pytest.raises(DatabaseUnavailable, match="nothing received"):
+        drain(engine, aws("sqs"), settings_for("unused", queue_url), max_messages=10, max_seconds=5)
+    received = aws("sqs").get_queue_attributes(
+        QueueUrl=queue_url, AttributeNames=["ApproximateNumberOfMessagesNotVisible"]
+    )
+    assert received["Attributes"]["ApproximateNumberOfMessagesNotVisible"] == "0"
+
+
+def test_a_message_that_cannot_be_decoded_stays_behind_while_the_others_are_applied(engine, aws, queue_url):
+    # GIVEN two good pages and a message that is not a page
+    store = load(engine, catalog("poison", products=4, languages=("en",)))
+    batch_id, tasks = submit(engine, store)
+    good = [page(batch_id, answer(engine, t)) for t in tasks[:2]]
+    send_pages(aws, queue_url, good)
+    aws("sqs").send_message(QueueUrl=queue_url, MessageBody='{"schemaVersion": 1, "batchId": "b", "results": "oops"}')
+    url = engine.url.render_as_string(hide_password=False)
+    # WHEN the drain runs
+    report = drain(engine, aws("sqs"), settings_for(url, queue_url), max_messages=3, max_seconds=10)
+    # THEN the good pages are applied and deleted, the bad one is left for the dead-letter queue
+    assert (report.results.applied, report.undecodable, report.deleted) == (2, 1, 2)
+    assert "left for the dead-letter queue" in report.problems[0]
+    with session_scope(engine) as session:
+        assert session.scalar(select(func.count()).select_from(Description)) == 2
+        assert session.scalar(select(func.count()).where(GenerationTask.state == "submitted")) == 2
+
+
+REFUSE_POISON = {
+    "postgresql": [
+        "CREATE FUNCTION refuse_poison() RETURNS trigger AS $$ BEGIN "
+        "IF NEW.html LIKE '%poison%' THEN RAISE EXCEPTION 'refused by a database rule'; END IF; "
+        "RETURN NEW; END $$ LANGUAGE plpgsql",
+        "CREATE TRIGGER refuse_poison BEFORE INSERT ON descriptions FOR EACH ROW EXECUTE FUNCTION refuse_poison()",
+    ],
+    "sqlite": [
+        "CREATE TRIGGER refuse_poison BEFORE INSERT ON descriptions WHEN NEW.html LIKE '%poison%' "
+        "BEGIN SELECT RAISE(ABORT, 'refused by a database rule'); END",
+    ],
+}
+
+
+def test_a_page_the_database_refuses_stays_behind_while_the_others_are_applied(engine, aws, queue_url):
+    # GIVEN a database rule that refuses one product's text, and three pages, one of them with that text
+    with engine.begin() as connection:
+        for statement in REFUSE_POISON[engine.dialect.name]:
+            connection.execute(text(statement))
+    store = load(engine, catalog("refused", products=3, languages=("en",)))
+    batch_id, tasks = submit(engine, store)
+    send_pages(
+        aws,
+        queue_url,
+        [
+            page(batch_id, answer(engine, tasks[0])),
+            page(batch_id, answer(engine, tasks[1], "<p>this text is poison to the database</p>")),
+            page(batch_id, answer(engine, tasks[2])),
+        ],
+    )
+    url = engine.url.render_as_string(hide_password=False)
+    # WHEN the drain runs
+    report = drain(engine, aws("sqs"), settings_for(url, queue_url), max_messages=3, max_seconds=10)
+    # THEN the two good pages are applied and deleted; the refused one is not deleted (it heads for the DLQ)
+    assert (report.results.applied, report.unapplied, report.deleted) == (2, 1, 2)
+    assert "could not be applied" in report.problems[0]
+    assert depth(aws, queue_url) == 1
