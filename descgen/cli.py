@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from descgen.db import migrate
-from descgen.db.catalog import load_catalog, mark_human_edited
+from descgen.db.catalog import load_catalog, mark_human_edited, sync_tasks
 from descgen.db.descriptions import roll_back_batch
 from descgen.db.models import Batch
 from descgen.db.session import make_engine, session_scope
@@ -45,6 +45,17 @@ def cmd_status(args: argparse.Namespace) -> int:
         print(f"tasks of {args.store}: " + ", ".join(f"{state} {count}" for state, count in sorted(states.items())))
         for batch in batches(session, args.store):
             print(f"  {batch.id}  {batch.state:<9} {batch.record_count:>6} records  job {batch.job_status or '-'}")
+    return 0
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    model_id = args.model or get_settings().model_id
+    with session_scope(make_engine(_database_url())) as session:
+        report = sync_tasks(session, args.store, model_id)
+    print(
+        f"{args.store}: {report.created} new and {report.marked_pending} changed tasks to send, "
+        f"{report.unchanged} unchanged, {report.in_flight} in flight, {report.human_edited} human-edited"
+    )
     return 0
 
 
@@ -98,6 +109,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     status = commands.add_parser("status", help="tasks by state and batches of a store")
     status.add_argument("store")
     status.set_defaults(run=cmd_status)
+    sync = commands.add_parser("sync", help="compare the catalog with the last descriptions; mark what changed")
+    sync.add_argument("store")
+    sync.add_argument("--model", help="the model the next run will use (default: the configured one)")
+    sync.set_defaults(run=cmd_sync)
     human = commands.add_parser("mark-human-edited", help="save a person's text for a product and language")
     for name in ("store", "product", "language"):
         human.add_argument(name)

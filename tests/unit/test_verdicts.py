@@ -111,3 +111,16 @@ def test_an_error_message_with_control_characters_becomes_a_storable_bounded_rea
     )
     assert "\x00" not in judgement.reason
     assert len(judgement.reason) == 500
+
+
+@pytest.mark.parametrize(
+    ("language", "body"),
+    [
+        ("ja", "<p>このフレンチプレスは毎朝のコーヒーを豊かにします。☕ 耐久性のあるステンレス製です。</p>"),
+        ("ar", "<p>مكبس القهوة الفرنسي هذا يجعل قهوتك الصباحية أغنى وأكثر متعة كل يوم.</p>"),
+        ("he", "<p>מכבש הקפה הצרפתי הזה הופך את הקפה של הבוקר לעשיר יותר 🎉 בכל יום מחדש.</p>"),
+    ],
+)
+def test_cjk_right_to_left_and_emoji_answers_are_accepted_unchanged(language, body):
+    judgement = judge(ok(f"#P1#{language}#{body}"), "P1", language, RULES)
+    assert (judgement.verdict, judgement.html) == (Verdict.ACCEPT, body)
