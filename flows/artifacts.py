@@ -5,7 +5,14 @@ Keys are stable (lower-case, digits, dashes) so every run adds to one history.
 
 from __future__ import annotations
 
-from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from uuid import UUID
+
+from prefect.artifacts import (
+    create_markdown_artifact,
+    create_progress_artifact,
+    create_table_artifact,
+    update_progress_artifact,
+)
 
 from descgen.batching import RemainderAction
 from descgen.draining import DrainReport, QueueDepth
@@ -42,8 +49,10 @@ def generate_artifacts(
                 "est. on-demand cost": f"{usd(on_demand.cost.on_demand_usd)} (spent)",
             }
         )
+    # a dry run keeps its own history, so the latest "what was sent" is never an empty plan
+    key = f"generate-{store}-dry-run" if dry_run else f"generate-{store}"
     create_table_artifact(
-        key=f"generate-{store}",
+        key=key,
         table=rows or [{"batch": "(none)", "records": 0}],
         description=f"Batches sent for store {store}" + (" (dry run: nothing sent)" if dry_run else ""),
     )
@@ -59,7 +68,7 @@ def generate_artifacts(
         )
     estimate = plan.estimate
     create_markdown_artifact(
-        key=f"generate-{store}-summary",
+        key=f"{key}-summary",
         markdown=(
             f"## generate-descriptions: {store}{' (dry run)' if dry_run else ''}\n\n"
             f"- pending tasks considered: **{plan.pending}**\n"
@@ -73,8 +82,38 @@ def generate_artifacts(
     )
 
 
+class BatchProgress:
+    """A progress bar in the UI that a generate run moves on after each batch it sends."""
+
+    def __init__(self, store: str, batches: int) -> None:
+        self._store = store
+        self._batches = batches
+        self._id: UUID = create_progress_artifact(
+            progress=0.0 if batches else 100.0,
+            key=f"generate-{store}-progress",
+            description=f"Batches sent for store {store}: 0 of {batches}",
+        )
+
+    def sent(self, done: int) -> None:
+        update_progress_artifact(
+            self._id,
+            progress=100.0 * done / self._batches,
+            description=f"Batches sent for store {self._store}: {done} of {self._batches}",
+        )
+
+
 def drain_artifacts(report: DrainReport | None, queue: QueueDepth, dlq: QueueDepth, error: str | None) -> None:
     results = report.results if report else None
+    notes = ["One drain-results run: what happened to the results, and what is left in the queues."]
+    if results and results.human_kept:
+        notes.append(
+            f"Human-edited descriptions kept (the AI result was not stored): {', '.join(results.human_kept)}"
+            + (" and more" if results.skipped_human > len(results.human_kept) else "")
+        )
+    if results and results.reasons:
+        notes.append("Retried or failed: " + "; ".join(results.reasons))
+    if report and report.problems:
+        notes.append("Problems: " + "; ".join(report.problems))
     create_table_artifact(
         key="drain-results",
         table=[
@@ -92,7 +131,7 @@ def drain_artifacts(report: DrainReport | None, queue: QueueDepth, dlq: QueueDep
                 "stopped because": error or (report.stopped_because if report else ""),
             }
         ],
-        description="One drain-results run: what happened to the results, and what is left in the queues",
+        description="\n\n".join(notes),
     )
 
 

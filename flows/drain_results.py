@@ -23,6 +23,12 @@ class DeadLetterQueueGrowing(RuntimeError):
 
 @flow(name="drain-results", flow_run_name="drain: up to {max_messages} messages in {max_seconds}s")
 def drain_results(max_messages: MaxMessages = 100_000, max_seconds: MaxSeconds = 240) -> DrainReport:
+    """SQS pages of results -> sanitized descriptions in the database; queue and DLQ depth reported.
+
+    Args:
+        max_messages: stop after this many SQS messages
+        max_seconds: stop after this many seconds
+    """
     log = get_run_logger()
     settings = get_settings()
     report: DrainReport | None = None
@@ -35,11 +41,14 @@ def drain_results(max_messages: MaxMessages = 100_000, max_seconds: MaxSeconds =
     finally:
         queue, dlq = queue_depths()
         log.info("queue depth %d, dead-letter queue depth %d", queue.total, dlq.total)
-        emit_event(
-            event="descgen.dlq.depth",
-            resource={"prefect.resource.id": f"descgen.queue.{settings.dlq_url.rsplit('/', 1)[-1]}"},
-            payload={"depth": dlq.total, "threshold": settings.dlq_alert_threshold, "queue_depth": queue.total},
-        )
+        dlq_name = settings.dlq_url.rsplit("/", 1)[-1]
+        resource = {"prefect.resource.id": f"descgen.queue.{dlq_name}", "prefect.resource.name": dlq_name}
+        payload = {"depth": dlq.total, "threshold": settings.dlq_alert_threshold, "queue_depth": queue.total}
+        emit_event(event="descgen.dlq.depth", resource=resource, payload=payload)
+        # Automations cannot compare payload values: the alert gets an event of its own
+        # (deployments/dlq_alert_automation.yaml notifies on it).
+        if dlq.total > settings.dlq_alert_threshold:
+            emit_event(event="descgen.dlq.over-threshold", resource=resource, payload=payload)
         drain_artifacts(report, queue, dlq, error)
     results = report.results
     log.info(

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager, suppress
 from typing import Annotated
 
-from prefect import flow, get_run_logger
+from prefect import flow, get_client, get_run_logger
+from prefect.client.schemas.actions import GlobalConcurrencyLimitCreate
+from prefect.concurrency.sync import concurrency
+from prefect.exceptions import ObjectAlreadyExists, ObjectNotFound
 from pydantic import Field
 
 from descgen.batching import RemainderAction
-from descgen.generation import OnDemandRun, WrittenBatch
+from descgen.generation import GenerationPlan, OnDemandRun, WrittenBatch
 from descgen.settings import get_settings
 from descgen.stores import STORE_ID_PATTERN
-from flows.artifacts import generate_artifacts
+from flows.artifacts import BatchProgress, generate_artifacts
 from tasks.generate import (
     claim_batch,
     plan_generation,
@@ -30,38 +34,78 @@ Model = Annotated[str | None, Field(description="Bedrock model id; the configure
 DryRun = Annotated[bool, Field(description="only count and estimate the cost; claim and send nothing")]
 
 
+def one_run_per_store(store: str) -> AbstractContextManager[None]:
+    """The global concurrency limit ``generate-<store>``: one slot, created on first use.
+
+    Whichever deployment starts it (nightly, ad hoc), a second run for the same store
+    waits for the first to finish. Claiming is atomic anyway; this keeps two runs from
+    syncing the same catalog at once. An operator may change the limit (0 holds the store's runs).
+    """
+    name = f"generate-{store}"
+    with get_client(sync_client=True) as client:
+        try:
+            client.read_global_concurrency_limit_by_name(name)  # keep a limit an operator set
+        except ObjectNotFound:
+            with suppress(ObjectAlreadyExists):  # another run created it meanwhile
+                client.create_global_concurrency_limit(GlobalConcurrencyLimitCreate(name=name, limit=1))
+    return concurrency(name, occupy=1, strict=True)
+
+
+def send_batch_jobs(store: str, model_id: str, languages: list[str] | None, plan: GenerationPlan) -> list[WrittenBatch]:
+    """One claimed batch, one JSONL file, one job request per planned job."""
+    log = get_run_logger()
+    progress = BatchProgress(store, len(plan.jobs.job_sizes))
+    written: list[WrittenBatch] = []
+    for size in plan.jobs.job_sizes:
+        batch_id = claim_batch(store, model_id, languages, size)
+        if batch_id is None:  # another run took them
+            break
+        written.append(write_batch_file(batch_id))
+        publish_job_request(batch_id)
+        log.info("batch %s: %d records sent", batch_id, written[-1].estimate.records)
+        progress.sent(len(written))
+    return written
+
+
+def send_remainder(store: str, model_id: str, languages: list[str] | None, plan: GenerationPlan) -> OnDemandRun | None:
+    """What is under the batch minimum: on demand now, or left for a later run."""
+    log = get_run_logger()
+    if plan.jobs.remainder_action != RemainderAction.ON_DEMAND:
+        if plan.jobs.remainder:
+            log.info("remainder of %d records under the batch minimum waits for a later run", plan.jobs.remainder)
+        return None
+    batch_id = claim_batch(store, model_id, languages, plan.jobs.remainder, mode="on_demand")
+    if batch_id is None:
+        return None
+    run = send_on_demand(batch_id)
+    log.info("remainder of %d records sent on demand for $%.4f", run.records, run.cost.on_demand_usd)
+    return run
+
+
 @flow(name="generate-descriptions", flow_run_name="generate {store}: up to {limit} (dry run: {dry_run})")
 def generate_descriptions(
     store: Store, languages: Languages = None, limit: Limit = 50_000, model: Model = None, dry_run: DryRun = False
 ) -> list[WrittenBatch]:
-    log = get_run_logger()
-    model_id = model or get_settings().model_id
-    synced = sync_catalog(store, model_id)
-    log.info(
-        "catalog: %d new and %d changed tasks to send, %d unchanged",
-        synced.created,
-        synced.marked_pending,
-        synced.unchanged,
-    )
-    plan = plan_generation(store, languages, limit, model_id)
-    written: list[WrittenBatch] = []
-    if not dry_run:
-        for size in plan.jobs.job_sizes:
-            batch_id = claim_batch(store, model_id, languages, size)
-            if batch_id is None:  # another run took them
-                break
-            written.append(write_batch_file(batch_id))
-            publish_job_request(batch_id)
-            log.info("batch %s: %d records sent", batch_id, written[-1].estimate.records)
-    on_demand: OnDemandRun | None = None
-    if plan.jobs.remainder_action == RemainderAction.ON_DEMAND and not dry_run:
-        batch_id = claim_batch(store, model_id, languages, plan.jobs.remainder, mode="on_demand")
-        if batch_id is not None:
-            on_demand = send_on_demand(batch_id)
-            log.info(
-                "remainder of %d records sent on demand for $%.4f", on_demand.records, on_demand.cost.on_demand_usd
-            )
-    elif plan.jobs.remainder:
-        log.info("remainder of %d records under the batch minimum waits for a later run", plan.jobs.remainder)
-    generate_artifacts(store, plan, written, on_demand, dry_run)
-    return written
+    """Pending (product, language) tasks of one store -> JSONL in S3 -> one Bedrock batch job per batch.
+
+    Args:
+        store: the store's id, e.g. acme
+        languages: only these language ids (e.g. ["de", "fr"]); all of the store's if empty
+        limit: at most this many (product, language) tasks
+        model: Bedrock model id; the configured default if empty
+        dry_run: only count and estimate the cost; claim and send nothing
+    """
+    with one_run_per_store(store):
+        model_id = model or get_settings().model_id
+        synced = sync_catalog(store, model_id)
+        get_run_logger().info(
+            "catalog: %d new and %d changed tasks to send, %d unchanged",
+            synced.created,
+            synced.marked_pending,
+            synced.unchanged,
+        )
+        plan = plan_generation(store, languages, limit, model_id)
+        written = [] if dry_run else send_batch_jobs(store, model_id, languages, plan)
+        on_demand = None if dry_run else send_remainder(store, model_id, languages, plan)
+        generate_artifacts(store, plan, written, on_demand, dry_run)
+        return written

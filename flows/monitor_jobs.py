@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from prefect import flow, get_run_logger
+from prefect.runtime import flow_run
 from pydantic import Field
 
 from descgen.monitoring import MonitorReport
@@ -17,8 +18,17 @@ StoreFilter = Annotated[
 ]
 
 
-@flow(name="monitor-jobs", flow_run_name="monitor jobs of {store}")
+def run_name() -> str:
+    return f"monitor jobs of {flow_run.parameters.get('store') or 'every store'}"
+
+
+@flow(name="monitor-jobs", flow_run_name=run_name)
 def monitor_jobs(store: StoreFilter = None) -> MonitorReport:
+    """Every open batch followed to its end; failed records retried; the real cost recorded.
+
+    Args:
+        store: only this store's batches; all if empty
+    """
     log = get_run_logger()
     report = follow_open_batches(store)
     for view in report.batches:

@@ -17,6 +17,12 @@ MaxMessages = Annotated[int, Field(ge=1, le=100_000, description="move or list a
 
 @flow(name="redrive-dlq", flow_run_name="redrive dlq (dry run: {dry_run})")
 def redrive_dlq(dry_run: DryRun = True, max_messages: MaxMessages = 1000) -> RedriveReport:
+    """Dead-letter messages back to the results queue (run it once the cause is fixed).
+
+    Args:
+        dry_run: only list what would be moved
+        max_messages: move or list at most this many
+    """
     log = get_run_logger()
     if dry_run:
         report = list_dead_letters(max_messages)

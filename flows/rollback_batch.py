@@ -18,6 +18,11 @@ BatchId = Annotated[
 
 @flow(name="rollback-batch", flow_run_name="rollback {batch_id}")
 def rollback_batch(batch_id: BatchId) -> RollbackReport:
+    """Undo a bad batch; its tasks are not silently regenerated.
+
+    Args:
+        batch_id: the batch to undo, e.g. acme-20261126021500-3f9a2c
+    """
     report = roll_back(batch_id)
     summary = (
         f"batch {batch_id} was already rolled back: nothing changed"

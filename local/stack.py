@@ -256,7 +256,8 @@ def main() -> None:
     stopped = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopped.set())
     with LocalStack(min_records=args.min_records) as stack:
-        env = stack.settings_environment()
+        # the flows' quota must agree with the emulator's, or small runs would only ever be deferred
+        env = stack.settings_environment() | {"DESCGEN_DEFAULT_QUOTA__MIN_RECORDS": str(args.min_records)}
         Path(args.env_file).write_text("".join(f"{key}={value}\n" for key, value in env.items()))
         log.info("AWS emulator on %s, Bedrock emulator on %s", stack.aws_url, stack.bedrock.url)
         log.info("settings written to %s; Ctrl-C to stop", args.env_file)

@@ -46,7 +46,12 @@ def test_load_sync_status_edit_rollback_and_costs(configured, engine, tmp_path, 
     # AND a batch whose results were applied, with real costs recorded
     batch_id, tasks = submit(engine, "shop")
     with session_scope(engine) as session:
-        apply_pages(session, [page(batch_id, *(answer(engine, t) for t in tasks))], PublishRules({"p", "ul", "li"}, {}, 10, 5000), 3)
+        apply_pages(
+            session,
+            [page(batch_id, *(answer(engine, t) for t in tasks))],
+            PublishRules({"p", "ul", "li"}, {}, 10, 5000),
+            3,
+        )
         batch = session.get_one(Batch, batch_id)
         batch.input_tokens, batch.output_tokens, batch.cost_usd, batch.on_demand_cost_usd = 1000, 2000, 0.0165, 0.033
     # WHEN an admin saves a text, the batch is rolled back, and costs are asked for
@@ -61,9 +66,14 @@ def test_load_sync_status_edit_rollback_and_costs(configured, engine, tmp_path, 
     assert "shop P1/en: human-edited text saved as version 2" in out
     assert "tasks of shop: done 3, skipped 1" in out  # the human edit took its task out of the AI's hands
     # the batch made all four texts; the one a person changed since is kept, the others removed
-    assert f"batch {batch_id}: 0 descriptions restored, 3 removed, 1 kept (changed since), 3 tasks marked skipped" in out
+    assert (
+        f"batch {batch_id}: 0 descriptions restored, 3 removed, 1 kept (changed since), 3 tasks marked skipped" in out
+    )
     month = f"{datetime.now(UTC):%Y-%m}"  # the batch never ended: it counts in the month it was made
-    assert f"shop             {month}        1         4        1,000        2,000       0.02          0.03       0.02" in out
+    assert (
+        f"shop             {month}        1         4        1,000        2,000       0.02          0.03       0.02"
+        in out
+    )
     with session_scope(engine) as session:
         remaining = {(d.source, d.html) for d in session.scalars(select(Description))}
     assert remaining == {("human", "<p>By hand.</p>")}
