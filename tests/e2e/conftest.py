@@ -41,6 +41,14 @@ SAMPLE_CATALOG = REPO / "local" / "sample_catalog.json"
 # What a developer's runs leave in the tree that .gitignore does not (yet) cover: never deployed.
 LOCAL_STATE = re.compile(r"^\.prefect/|\.sqlite3(-\w+)?$")
 STORE = "e2e"
+DEPLOYMENT_NAMES = (
+    "generate-descriptions/nightly",
+    "generate-descriptions/adhoc",
+    "drain-results/scheduled",
+    "monitor-jobs/scheduled",
+    "redrive-dlq/manual",
+    "rollback-batch/manual",
+)
 PRODUCTS = 6
 LANGUAGES = {"en": "English", "de": "German", "fr": "French"}
 

@@ -8,7 +8,6 @@ import inspect
 import tomllib
 import typing
 import uuid
-from pathlib import Path
 
 import pytest
 import yaml
@@ -18,11 +17,10 @@ from prefect.utilities.callables import parameter_schema
 from pydantic.fields import FieldInfo
 
 from deployments.create_dlq_alert import DEFINITION, automation_notifying
+from tests.e2e.conftest import DEPLOYMENT_NAMES, PREFECT_YAML, REPO
 
 pytestmark = pytest.mark.e2e
 
-REPO = Path(__file__).resolve().parents[2]
-PREFECT_YAML = yaml.safe_load((REPO / "prefect.yaml").read_text())
 DEPLOYMENTS = PREFECT_YAML["deployments"]
 
 
@@ -38,14 +36,7 @@ def test_every_flow_has_its_deployments_and_every_entrypoint_exists() -> None:
         assert (REPO / path).is_file(), path
         module = importlib.import_module(path.removesuffix(".py").replace("/", "."))
         names.add(f"{getattr(module, function).name}/{deployment['name']}")
-    assert names == {
-        "generate-descriptions/nightly",
-        "generate-descriptions/adhoc",
-        "drain-results/scheduled",
-        "monitor-jobs/scheduled",
-        "redrive-dlq/manual",
-        "rollback-batch/manual",
-    }
+    assert names == set(DEPLOYMENT_NAMES)
 
 
 def test_the_run_form_shows_each_parameters_own_description() -> None:

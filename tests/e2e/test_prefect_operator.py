@@ -26,7 +26,7 @@ from prefect.client.schemas.filters import (
 )
 from prefect.client.schemas.objects import Artifact, FlowRun, StateType
 
-from tests.e2e.conftest import AWS_CREDENTIALS_BLOCK, PRODUCTS, STORE, Operator
+from tests.e2e.conftest import AWS_CREDENTIALS_BLOCK, DEPLOYMENT_NAMES, PRODUCTS, STORE, Operator
 from tests.e2e.database import descriptions_by_language, task_states_by_language
 
 pytestmark = pytest.mark.e2e
@@ -136,17 +136,7 @@ def test_overlapping_runs_queue_or_wait_rather_than_run_side_by_side(
     operator: Operator, adhoc_cycle: dict[str, FlowRun]
 ) -> None:
     with operator.client() as client:
-        deployments = {
-            f"{name}": client.read_deployment_by_name(name)
-            for name in (
-                "generate-descriptions/nightly",
-                "generate-descriptions/adhoc",
-                "drain-results/scheduled",
-                "monitor-jobs/scheduled",
-                "redrive-dlq/manual",
-                "rollback-batch/manual",
-            )
-        }
+        deployments = {name: client.read_deployment_by_name(name) for name in DEPLOYMENT_NAMES}
         store_limit = client.read_global_concurrency_limit_by_name(f"generate-{STORE}")
     strategies = {
         name: (

@@ -13,7 +13,6 @@ from urllib.parse import unquote_plus
 
 import boto3
 import pytest
-from moto.server import ThreadedMotoServer
 
 from descgen.contract.records import find_markers, make_record_id
 from descgen.prompts import ProductFacts, jsonl_line, model_input
@@ -30,20 +29,7 @@ MAX_RECORDS = 40
 WAIT_SECONDS = 10.0
 
 
-# ---------------------------------------------------------------------- fixtures
-
-
-@pytest.fixture(scope="module")
-def moto_url() -> Iterator[str]:
-    with pytest.MonkeyPatch.context() as env:
-        env.setenv("AWS_ACCESS_KEY_ID", "testing")
-        env.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-        env.setenv("AWS_DEFAULT_REGION", REGION)
-        server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-        server.start()
-        host, port = server.get_host_and_port()
-        yield f"http://{host}:{port}"
-        server.stop()
+# ---------------------------------------------------------------------- fixtures (moto_url: tests/conftest.py)
 
 
 @pytest.fixture(scope="module")

@@ -79,6 +79,18 @@ def empty(sqs, queue_url: str) -> None:
 
 
 @pytest.fixture
+def short_leases(stack):
+    """Received-but-not-deleted messages come back after 1 s instead of 120 s; none outlive the test."""
+    sqs = stack.client("sqs")
+    sqs.set_queue_attributes(QueueUrl=stack.queue_url, Attributes={"VisibilityTimeout": "1"})
+    yield
+    time.sleep(1.2)
+    for queue in (stack.queue_url, stack.dlq_url):
+        empty(sqs, queue)
+    sqs.set_queue_attributes(QueueUrl=stack.queue_url, Attributes={"VisibilityTimeout": "120"})
+
+
+@pytest.fixture
 def engine(settings_env):
     engine = make_engine(settings_env)
     yield engine
@@ -169,7 +181,9 @@ def test_a_second_run_over_an_unchanged_catalog_sends_nothing(stack, engine):
     assert generate_descriptions(store=store) == []
 
 
-def test_bad_output_lines_and_an_unknown_record_id_and_an_undecodable_message_lose_nothing(stack, engine, caplog):
+def test_bad_output_lines_and_an_unknown_record_id_and_an_undecodable_message_lose_nothing(
+    stack, engine, caplog, short_leases
+):
     # GIVEN a job whose output has cut lines, and a queue holding junk and a result for no task
     store = load(engine, catalog("bad", products=10, languages=("en",)))
     stack.bedrock.set_faults(JobFaults(malformed_line=0.3, seed=7), job_name_contains=store)
@@ -342,30 +356,26 @@ def test_a_remainder_under_the_minimum_waits_by_default(stack, engine, monkeypat
 # --- issue 5: the dead-letter queue ----------------------------------------------------------
 
 
-def test_an_undecodable_message_reaches_the_dlq_and_redrive_brings_it_back(stack, engine, monkeypatch):
+def test_an_undecodable_message_reaches_the_dlq_and_redrive_brings_it_back(stack, engine, monkeypatch, short_leases):
     from flows.drain_results import DeadLetterQueueGrowing, drain_results
     from flows.redrive_dlq import redrive_dlq
 
     sqs = stack.client("sqs")
     sqs.send_message(QueueUrl=stack.queue_url, MessageBody="garbage")
-    # redrive happens after maxReceiveCount (2) receives: make each receive's lease short
-    sqs.set_queue_attributes(QueueUrl=stack.queue_url, Attributes={"VisibilityTimeout": "1"})
-    try:
+    # SQS moves it after maxReceiveCount (2) receives; each receive's lease is short here
+    drain_results(max_seconds=5)
+    time.sleep(1.2)
+    drain_results(max_seconds=5)
+    time.sleep(1.2)
+    monkeypatch.setenv("DESCGEN_DLQ_ALERT_THRESHOLD", "0")
+    get_settings.cache_clear()
+    with pytest.raises(DeadLetterQueueGrowing, match="holds 1 messages, over the threshold of 0"):
         drain_results(max_seconds=5)
-        time.sleep(1.2)
-        drain_results(max_seconds=5)
-        time.sleep(1.2)
-        monkeypatch.setenv("DESCGEN_DLQ_ALERT_THRESHOLD", "0")
-        get_settings.cache_clear()
-        with pytest.raises(DeadLetterQueueGrowing, match="holds 1 messages, over the threshold of 0"):
-            drain_results(max_seconds=5)
-    finally:
-        sqs.set_queue_attributes(QueueUrl=stack.queue_url, Attributes={"VisibilityTimeout": "120"})
     listed = redrive_dlq(dry_run=True)
     assert [letter.bytes for letter in listed.listed] == [len("garbage")]
     moved = redrive_dlq(dry_run=False)
     assert (moved.method, moved.moved) == ("receive/send/delete", 1)
-    bodies = [m["Body"] for m in sqs.receive_message(QueueUrl=stack.queue_url).get("Messages", [])]
+    bodies = [m["Body"] for m in sqs.receive_message(QueueUrl=stack.queue_url, WaitTimeSeconds=0).get("Messages", [])]
     assert bodies == ["garbage"]
 
 
