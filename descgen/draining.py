@@ -98,8 +98,12 @@ def drain(
     max_messages: int,
     max_seconds: float,
     clock: Callable[[], float] = time.monotonic,
+    on_receive: Callable[[DrainReport], None] | None = None,
 ) -> DrainReport:
-    """Receive, apply and delete until the queue is empty or a budget runs out."""
+    """Receive, apply and delete until the queue is empty or a budget runs out.
+
+    ``on_receive`` sees the report after each receive (the flow's progress bar).
+    """
     check_database(engine)
     report = DrainReport()
     rules = publish_rules(settings)

@@ -5,6 +5,7 @@ Keys are stable (lower-case, digits, dashes) so every run adds to one history.
 
 from __future__ import annotations
 
+import time
 from uuid import UUID
 
 from prefect.artifacts import (
@@ -99,6 +100,31 @@ class BatchProgress:
             self._id,
             progress=100.0 * done / self._batches,
             description=f"Batches sent for store {self._store}: {done} of {self._batches}",
+        )
+
+
+class DrainProgress:
+    """A progress bar for a long drain: messages done against the queue's depth when it began.
+
+    Moved at most every ``every_seconds``: a receive takes milliseconds, the API call more.
+    """
+
+    def __init__(self, waiting: int, every_seconds: float = 5.0) -> None:
+        self._waiting = max(waiting, 1)
+        self._every = every_seconds
+        self._last = time.monotonic()
+        self._id: UUID = create_progress_artifact(
+            progress=0.0, key="drain-results-progress", description=f"Messages drained: 0 of about {waiting}"
+        )
+
+    def __call__(self, report: DrainReport) -> None:
+        if time.monotonic() - self._last < self._every:
+            return
+        self._last = time.monotonic()
+        update_progress_artifact(
+            self._id,
+            progress=min(100.0, 100.0 * report.messages / self._waiting),
+            description=f"Messages drained: {report.messages} of about {self._waiting}",
         )
 
 

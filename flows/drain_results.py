@@ -8,9 +8,9 @@ from prefect import flow, get_run_logger
 from prefect.events import emit_event
 from pydantic import Field
 
-from descgen.draining import DrainReport
+from descgen.draining import DrainReport, QueueDepth
 from descgen.settings import get_settings
-from flows.artifacts import drain_artifacts
+from flows.artifacts import DrainProgress, drain_artifacts
 from tasks.drain import drain_queue, queue_depths
 
 MaxMessages = Annotated[int, Field(ge=1, le=1_000_000, description="stop after this many SQS messages")]
@@ -19,6 +19,20 @@ MaxSeconds = Annotated[float, Field(gt=0, le=3600, description="stop after this 
 
 class DeadLetterQueueGrowing(RuntimeError):
     """The DLQ holds more than the alert threshold: someone should look."""
+
+
+def emit_depth_events(dlq_url: str, queue: QueueDepth, dlq: QueueDepth, threshold: int) -> None:
+    """``descgen.dlq.depth`` every run; ``descgen.dlq.over-threshold`` past the threshold.
+
+    Automations cannot compare payload values, so the alert gets an event of its own
+    (deployments/dlq_alert_automation.yaml notifies on it).
+    """
+    dlq_name = dlq_url.rsplit("/", 1)[-1]
+    resource = {"prefect.resource.id": f"descgen.queue.{dlq_name}", "prefect.resource.name": dlq_name}
+    payload = {"depth": dlq.total, "threshold": threshold, "queue_depth": queue.total}
+    emit_event(event="descgen.dlq.depth", resource=resource, payload=payload)
+    if dlq.total > threshold:
+        emit_event(event="descgen.dlq.over-threshold", resource=resource, payload=payload)
 
 
 @flow(name="drain-results", flow_run_name="drain: up to {max_messages} messages in {max_seconds}s")
@@ -33,22 +47,16 @@ def drain_results(max_messages: MaxMessages = 100_000, max_seconds: MaxSeconds =
     settings = get_settings()
     report: DrainReport | None = None
     error: str | None = None
+    waiting, _ = queue_depths()
     try:
-        report = drain_queue(max_messages, max_seconds)
+        report = drain_queue(max_messages, max_seconds, on_receive=DrainProgress(waiting.visible))
     except Exception as exc:
         error = str(exc)
         raise
     finally:
         queue, dlq = queue_depths()
         log.info("queue depth %d, dead-letter queue depth %d", queue.total, dlq.total)
-        dlq_name = settings.dlq_url.rsplit("/", 1)[-1]
-        resource = {"prefect.resource.id": f"descgen.queue.{dlq_name}", "prefect.resource.name": dlq_name}
-        payload = {"depth": dlq.total, "threshold": settings.dlq_alert_threshold, "queue_depth": queue.total}
-        emit_event(event="descgen.dlq.depth", resource=resource, payload=payload)
-        # Automations cannot compare payload values: the alert gets an event of its own
-        # (deployments/dlq_alert_automation.yaml notifies on it).
-        if dlq.total > settings.dlq_alert_threshold:
-            emit_event(event="descgen.dlq.over-threshold", resource=resource, payload=payload)
+        emit_depth_events(settings.dlq_url, queue, dlq, settings.dlq_alert_threshold)
         drain_artifacts(report, queue, dlq, error)
     results = report.results
     log.info(

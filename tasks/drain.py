@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from prefect import task
 
 from descgen import draining
@@ -12,8 +14,12 @@ from tasks.connections import aws, engine
 # No retries: a drain that fails has deleted nothing, and the next scheduled run
 # picks the messages up again. Retrying here would only push them towards the DLQ.
 @task
-def drain_queue(max_messages: int, max_seconds: float) -> draining.DrainReport:
-    return draining.drain(engine(), aws().sqs, get_settings(), max_messages=max_messages, max_seconds=max_seconds)
+def drain_queue(
+    max_messages: int, max_seconds: float, on_receive: Callable[[draining.DrainReport], None] | None = None
+) -> draining.DrainReport:
+    return draining.drain(
+        engine(), aws().sqs, get_settings(), max_messages=max_messages, max_seconds=max_seconds, on_receive=on_receive
+    )
 
 
 @task(retries=3, retry_delay_seconds=[2, 5, 15])
