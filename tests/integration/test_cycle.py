@@ -298,6 +298,27 @@ def test_a_generate_run_killed_between_upload_and_publish_gets_its_job_exactly_o
     assert states(engine, store) == {"done": 3}
 
 
+def test_a_generate_run_killed_before_upload_has_its_tasks_released_without_an_attempt(stack, engine):
+    from flows.generate_descriptions import generate_descriptions
+    from flows.monitor_jobs import monitor_jobs
+    from tasks.generate import claim_batch
+
+    # GIVEN tasks claimed by a run that died before its file reached S3
+    store = load(engine, catalog("died", products=3, languages=("en",)))
+    generate_descriptions(store=store, dry_run=True)  # syncs the catalog's tasks
+    batch_id = claim_batch.fn(store, get_settings().model_id, None, 10)
+    assert states(engine, store) == {"claimed": 3}
+    # WHEN monitor-jobs finds the stale batch
+    assert monitor_jobs().released_tasks == 3
+    # THEN the tasks are pending again, with no attempt counted (it was not their fault)
+    assert states(engine, store) == {"pending": 3}
+    assert {t.attempts for t in tasks(engine, store)} == {0}
+    with session_scope(engine) as session:
+        assert session.get_one(Batch, batch_id).state == "released"
+    cycle(stack, engine, store)
+    assert states(engine, store) == {"done": 3}
+
+
 def test_a_lost_sns_delivery_is_republished_by_monitor_and_makes_one_job(stack, engine):
     from flows.generate_descriptions import generate_descriptions
     from flows.monitor_jobs import monitor_jobs
