@@ -19,6 +19,7 @@ from descgen.db.descriptions import roll_back_batch
 from descgen.db.models import Batch
 from descgen.db.session import make_engine, session_scope
 from descgen.db.status import batches, monthly_costs, task_states
+from descgen.draining import publish_rules
 from descgen.settings import get_settings
 
 
@@ -62,7 +63,9 @@ def cmd_sync(args: argparse.Namespace) -> int:
 def cmd_mark_human_edited(args: argparse.Namespace) -> int:
     html = Path(args.file).read_text()
     with session_scope(make_engine(_database_url())) as session:
-        version = mark_human_edited(session, args.store, args.product, args.language, html)
+        version = mark_human_edited(
+            session, args.store, args.product, args.language, html, publish_rules(get_settings())
+        )
     print(f"{args.store} {args.product}/{args.language}: human-edited text saved as version {version}")
     return 0
 

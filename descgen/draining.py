@@ -138,6 +138,8 @@ def drain(
                 log.warning(
                     "%d message(s) could not be deleted; they will be applied again", len(deleted.failed_receipts)
                 )
+        if on_receive is not None:
+            on_receive(report)
     report.seconds = clock() - started
     return report
 
@@ -175,9 +177,22 @@ def _apply_receive(
     return done
 
 
+# PostgreSQL's deadlock_detected and serialization_failure: the transaction lost a
+# race (with a rollback, say) and may simply be run again.
+_RETRYABLE_SQLSTATES = frozenset({"40P01", "40001"})
+_COMMIT_ATTEMPTS = 3
+
+
 def _commit(engine: Engine, pages: Sequence[ResultPage], rules: PublishRules, max_attempts: int) -> ApplyReport:
-    with session_scope(engine) as session:
-        return apply_pages(session, pages, rules, max_attempts)
+    for attempt in range(1, _COMMIT_ATTEMPTS + 1):
+        try:
+            with session_scope(engine) as session:
+                return apply_pages(session, pages, rules, max_attempts)
+        except OperationalError as error:
+            if getattr(error.orig, "sqlstate", None) not in _RETRYABLE_SQLSTATES or attempt == _COMMIT_ATTEMPTS:
+                raise
+            log.info("receive lost a race in the database (%s); applying it again", error.orig)
+    raise AssertionError("unreachable: the last attempt returns or raises")
 
 
 def _problem(report: DrainReport, line: str) -> None:

@@ -8,17 +8,19 @@ are never stranded.
 from __future__ import annotations
 
 import json
+import tempfile
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, ClientError
 from sqlalchemy import Engine
+from sqlalchemy.orm import Session
 
 from descgen.aws.clients import AwsClients
-from descgen.aws.streams import upload_lines
+from descgen.aws.uploads import upload_file
 from descgen.batching import JobPlan, plan_jobs
 from descgen.contract.keys import input_key, output_folder, s3_uri
 from descgen.contract.messages import JobRequest, RecordResult
@@ -115,20 +117,42 @@ class _Tally:
 def plan_generation(
     engine: Engine, settings: Settings, store_id: str, languages: Sequence[str] | None, limit: int, model_id: str
 ) -> GenerationPlan:
-    """What a run would send and what it would cost; claims nothing (the dry run)."""
+    """What a run will send and what it will cost; claims nothing."""
     with session_scope(engine) as session:
-        pending = min(count_pending(session, store_id, languages), limit)
-        jobs = plan_jobs(
-            pending,
-            settings.quota(model_id),
-            settings.remainder_policy,
-            oldest_pending_since(session, store_id, languages),
-            timedelta(hours=settings.remainder_max_age_hours),
-            utcnow(),
-        )
-        tally = _Tally()
-        for task, product in pending_with_products(session, store_id, languages, pending):
-            tally.add(task_line(task, product, settings), task.language_id)
+        return _plan(session, settings, store_id, languages, limit, model_id)
+
+
+def plan_without_changes(
+    engine: Engine, settings: Settings, store_id: str, languages: Sequence[str] | None, limit: int, model_id: str
+) -> tuple[SyncReport, GenerationPlan]:
+    """The catalog sync and the plan a run would make, then rolled back: a dry run changes nothing.
+
+    (A committed sync with another model id would mark the whole catalog pending.)
+    """
+    with Session(engine) as session:
+        try:
+            return sync_tasks(session, store_id, model_id), _plan(
+                session, settings, store_id, languages, limit, model_id
+            )
+        finally:
+            session.rollback()
+
+
+def _plan(
+    session: Session, settings: Settings, store_id: str, languages: Sequence[str] | None, limit: int, model_id: str
+) -> GenerationPlan:
+    pending = min(count_pending(session, store_id, languages), limit)
+    jobs = plan_jobs(
+        pending,
+        settings.quota(model_id),
+        settings.remainder_policy,
+        oldest_pending_since(session, store_id, languages),
+        timedelta(hours=settings.remainder_max_age_hours),
+        utcnow(),
+    )
+    tally = _Tally()
+    for task, product in pending_with_products(session, store_id, languages, pending):
+        tally.add(task_line(task, product, settings), task.language_id)
     return GenerationPlan(pending=pending, jobs=jobs, estimate=tally.estimate(settings, model_id))
 
 
@@ -140,27 +164,46 @@ def claim(
         return batch.id if batch else None
 
 
-def write_batch_file(engine: Engine, s3: Any, settings: Settings, batch_id: str) -> WrittenBatch:
-    """Stream the batch's JSONL to ``input/<batch>.jsonl``, within the file-size quota."""
-    with session_scope(engine) as session:
-        batch = session.get_one(Batch, batch_id)
-        max_bytes = settings.quota(batch.model_id).max_file_bytes
-        tally = _Tally()
-        overflow: list[int] = []
+class BatchNoLongerOpen(RuntimeError):
+    """monitor-jobs released the batch (this run looked dead): its tasks are someone else's now."""
 
-        def lines() -> Iterator[bytes]:
+
+def _open_batch(session: Session, batch_id: str, states: tuple[BatchState, ...]) -> Batch:
+    """The batch, row-locked, if it is still in one of ``states``; marks the run alive."""
+    batch = session.get_one(Batch, batch_id, with_for_update=True)
+    if batch.state not in states:
+        raise BatchNoLongerOpen(f"batch {batch_id} is {batch.state}: monitor-jobs released it, nothing more is sent")
+    batch.heartbeat_at = utcnow()
+    return batch
+
+
+def write_batch_file(engine: Engine, s3: Any, settings: Settings, batch_id: str) -> WrittenBatch:
+    """Write the batch's JSONL to ``input/<batch>.jsonl``, within the file-size quota.
+
+    The lines are spooled to a temporary file in one short transaction and
+    uploaded outside any: an upload of a gigabyte must not hold database locks
+    (on SQLite it would hold the only write lock).
+    """
+    key = input_key(settings.input_prefix, batch_id)
+    tally = _Tally()
+    overflow: list[int] = []
+    with tempfile.TemporaryFile() as spool:
+        with session_scope(engine) as session:
+            model_id = _open_batch(session, batch_id, (BatchState.CLAIMED,)).model_id
+            max_bytes = settings.quota(model_id).max_file_bytes
             for task, product in batch_tasks_with_products(session, batch_id):
                 line = task_line(task, product, settings)
                 if overflow or tally.bytes + len(line) > max_bytes:
                     overflow.append(task.id)
                     continue
                 tally.add(line, task.language_id)
-                yield line
-
-        key = input_key(settings.input_prefix, batch_id)
-        upload_lines(s3, settings.bucket, key, lines())
+                spool.write(line)
+        spool.seek(0)
+        upload_file(s3, settings.bucket, key, spool)
+    estimate = tally.estimate(settings, model_id)
+    with session_scope(engine) as session:
+        batch = _open_batch(session, batch_id, (BatchState.CLAIMED,))
         released = release_tasks(session, batch_id, overflow, "did not fit the input file quota") if overflow else 0
-        estimate = tally.estimate(settings, batch.model_id)
         batch.input_uri = s3_uri(settings.bucket, key)
         batch.output_uri = s3_uri(settings.bucket, output_folder(settings.output_prefix, batch_id))
         batch.job_name = job_name_for(batch_id)
@@ -176,7 +219,7 @@ def write_batch_file(engine: Engine, s3: Any, settings: Settings, batch_id: str)
 def publish_job_request(engine: Engine, sns: Any, settings: Settings, batch_id: str) -> JobRequest:
     """Ask for the batch's job; safe to repeat (the job's clientRequestToken is the batch id)."""
     with session_scope(engine) as session:
-        batch = session.get_one(Batch, batch_id)
+        batch = _open_batch(session, batch_id, (BatchState.CLAIMED, BatchState.PUBLISHED))
         if not (batch.input_uri and batch.output_uri and batch.job_name):
             raise RuntimeError(f"batch {batch_id} has no input file yet: write it before publishing")
         request = JobRequest(
@@ -188,11 +231,12 @@ def publish_job_request(engine: Engine, sns: Any, settings: Settings, batch_id: 
         )
     sns.publish(TopicArn=settings.topic_arn, Message=request.to_json())
     with session_scope(engine) as session:
-        batch = session.get_one(Batch, batch_id)
+        batch = session.get_one(Batch, batch_id, with_for_update=True)
         mark_submitted(session, batch_id)
         if batch.state == BatchState.CLAIMED:
             batch.state = BatchState.PUBLISHED
-        batch.published_at = batch.published_at or utcnow()
+        batch.job_requests += 1
+        batch.published_at = utcnow()
     return request
 
 
@@ -205,25 +249,38 @@ class OnDemandRun:
     cost: Cost  # batch_usd: what the same tokens would have cost in a batch job
 
 
-def send_on_demand(engine: Engine, clients: AwsClients, settings: Settings, batch_id: str) -> OnDemandRun:
+HEARTBEAT_EVERY = 20  # records between signs of life during on-demand calls
+
+
+def send_on_demand(engine: Engine, clients: AwsClients, settings: Settings, batch_id: str) -> OnDemandRun | None:
     """A remainder too small for a batch job: InvokeModel per record, at real-time prices.
 
     The answers take the same road as a job's: pages of results into SQS, applied
     by drain-results. Tasks are marked submitted before the pages are sent, so
-    the drain never sees a result for a task it does not expect.
+    the drain never sees a result for a task it does not expect. Run again for a
+    batch already sent (a retry), it does nothing and returns None: the calls are
+    not bought twice. If the send itself failed for good, monitor-jobs retries the
+    tasks once the result grace period is over.
     """
     with session_scope(engine) as session:
-        batch = session.get_one(Batch, batch_id)
-        model_id = batch.model_id
+        try:
+            model_id = _open_batch(session, batch_id, (BatchState.CLAIMED,)).model_id
+        except BatchNoLongerOpen:
+            return None
         requests = [
             task_request(task, product, settings) for task, product in batch_tasks_with_products(session, batch_id)
         ]
-    results = [_invoke(clients.bedrock_runtime, model_id, record_id, body) for record_id, body in requests]
+    results = []
+    for number, (record_id, body) in enumerate(requests, start=1):
+        results.append(_invoke(clients.bedrock_runtime, model_id, record_id, body))
+        if number % HEARTBEAT_EVERY == 0:
+            with session_scope(engine) as session:
+                _open_batch(session, batch_id, (BatchState.CLAIMED,))
     input_tokens = sum(r.usage.input_tokens for r in results if r.usage)
     output_tokens = sum(r.usage.output_tokens for r in results if r.usage)
     spent = cost(price_for(settings.prices, model_id), input_tokens, output_tokens)
     with session_scope(engine) as session:
-        batch = session.get_one(Batch, batch_id)
+        batch = _open_batch(session, batch_id, (BatchState.CLAIMED,))
         mark_submitted(session, batch_id)
         now = utcnow()
         batch.state = BatchState.ENDED
@@ -233,24 +290,23 @@ def send_on_demand(engine: Engine, clients: AwsClients, settings: Settings, batc
         batch.input_tokens, batch.output_tokens = input_tokens, output_tokens
         batch.cost_usd = batch.on_demand_cost_usd = spent.on_demand_usd
     with MessageSender(clients.sqs, settings.queue_url, max_request_bytes=settings.max_message_bytes) as sender:
-        for body in pack_pages(
+        for message in pack_pages(
             batch_id, results, page_size=settings.page_size, max_message_bytes=settings.max_message_bytes
         ):
-            sender.add(body)
+            sender.add(message)
     return OnDemandRun(batch_id, len(results), input_tokens, output_tokens, spent)
 
 
 def _invoke(runtime: Any, model_id: str, record_id: str, body: dict[str, Any]) -> RecordResult:
+    """One on-demand call; any failure becomes an error result for the record, judged like a batch's."""
     try:
         response = runtime.invoke_model(
             modelId=model_id, body=json.dumps(body), contentType="application/json", accept="application/json"
         )
         return result_from_model_output(record_id, json.loads(response["body"].read()))
-    except ClientError as error:  # judged like a batch record error: throttling heals, validation does not
+    except ClientError as error:  # throttling heals, validation does not
         details = error.response.get("Error", {})
-        return RecordResult(
-            record_id,
-            "error",
-            error_code=str(details.get("Code", "Unknown")),
-            error_message=str(details.get("Message")),
-        )
+        code, message = str(details.get("Code", "Unknown")), str(details.get("Message"))
+    except (BotoCoreError, ValueError) as error:  # timeouts, dropped connections, a body that is not JSON
+        code, message = "ServiceUnavailableException", f"{type(error).__name__}: {error}"
+    return RecordResult(record_id, "error", error_code=code, error_message=message)

@@ -68,6 +68,7 @@ class BatchView:
 @dataclass
 class MonitorReport:
     batches: list[BatchView] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
     republished: int = 0
     released_tasks: int = 0
     retried_tasks: int = 0
@@ -75,6 +76,7 @@ class MonitorReport:
 
 
 def monitor(engine: Engine, clients: AwsClients, settings: Settings, store_id: str | None = None) -> MonitorReport:
+    """Every open batch, oldest first; one batch's error does not hold back the others."""
     report = MonitorReport()
     with session_scope(engine) as session:
         where: list[ColumnElement[bool]] = [Batch.state.in_(OPEN_BATCHES)]
@@ -82,7 +84,12 @@ def monitor(engine: Engine, clients: AwsClients, settings: Settings, store_id: s
             where.append(Batch.store_id == store_id)
         batch_ids = list(session.scalars(select(Batch.id).where(*where).order_by(Batch.created_at)))
     for batch_id in batch_ids:
-        action = _follow(engine, clients, settings, batch_id, report)
+        try:
+            action = _follow(engine, clients, settings, batch_id, report)
+        except Exception as error:  # reported, and the run fails once every batch had its turn
+            log.exception("batch %s could not be followed", batch_id)
+            action = f"error: {error!r}"
+            report.errors.append(f"{batch_id}: {error!r}")
         with session_scope(engine) as session:
             batch = session.get_one(Batch, batch_id)
             report.batches.append(
@@ -102,13 +109,17 @@ def monitor(engine: Engine, clients: AwsClients, settings: Settings, store_id: s
     return report
 
 
+def _last_sign_of_life(batch: Batch) -> datetime:
+    return max(t for t in (batch.created_at, batch.heartbeat_at, batch.published_at) if t is not None)
+
+
 def _follow(engine: Engine, clients: AwsClients, settings: Settings, batch_id: str, report: MonitorReport) -> str:
     now = utcnow()
     stale = timedelta(minutes=settings.stale_batch_minutes)
     with session_scope(engine) as session:
-        batch = session.get_one(Batch, batch_id)
+        batch = session.get_one(Batch, batch_id, with_for_update=True)
         if batch.state == BatchState.CLAIMED:
-            if now - batch.created_at < stale:
+            if now - _last_sign_of_life(batch) < stale:
                 return "waiting for its generate run"
             if batch.input_uri is None or not _exists(clients.s3, batch.input_uri):
                 report.released_tasks += release_tasks(session, batch.id, None, "generate run died before upload")
@@ -120,22 +131,25 @@ def _follow(engine: Engine, clients: AwsClients, settings: Settings, batch_id: s
             if job is not None:
                 batch.job_arn = job["jobArn"]
                 batch.state = BatchState.SUBMITTED
-            elif batch.published_at is not None and now - batch.published_at < stale:
+            elif now - _last_sign_of_life(batch) < stale:
                 return "waiting for its job to be created"
-    # claimed with its file in S3, or published and still no job: ask again (idempotent)
-    with session_scope(engine) as session:
-        batch = session.get_one(Batch, batch_id)
-        if batch.state in (BatchState.CLAIMED, BatchState.PUBLISHED):
-            batch.published_at = now
-            republish = True
-        else:
-            republish = False
+            elif batch.job_requests >= settings.max_job_requests:
+                reason = f"no Bedrock job after {batch.job_requests} job requests"
+                retried, failed = requeue_open_tasks(session, batch.id, reason, settings.max_attempts)
+                report.retried_tasks += retried
+                report.failed_tasks += failed
+                batch.state = BatchState.CLOSED
+                batch.job_message = reason
+                batch.closed_at = now
+                return f"closed: {reason}"
+        # still claimed or published here: its file is in S3 but no job came of it; ask again (idempotent)
+        republish = batch.state in (BatchState.CLAIMED, BatchState.PUBLISHED)
     if republish:
         publish_job_request(engine, clients.sns, settings, batch_id)
         report.republished += 1
         return "republished its job request"
     with session_scope(engine) as session:
-        batch = session.get_one(Batch, batch_id)
+        batch = session.get_one(Batch, batch_id, with_for_update=True)
         if batch.state == BatchState.SUBMITTED:
             _track_job(session, clients, settings, batch)
         if batch.state == BatchState.ENDED:
@@ -165,8 +179,9 @@ def _track_job(session: Session, clients: AwsClients, settings: Settings, batch:
     if job["status"] in RUNNING:
         return
     batch.state = BatchState.ENDED
-    ended: datetime | None = job.get("endTime")
-    batch.ended_at = ended or utcnow()
+    # The grace for results in flight starts when descgen sees the end, not at Bedrock's
+    # endTime: a monitor paused for an hour must not give up on results still in SQS.
+    batch.ended_at = utcnow()
     _record_real_cost(clients.s3, settings, batch)
 
 
@@ -188,6 +203,8 @@ def _record_real_cost(s3: Any, settings: Settings, batch: Batch) -> None:
 def _close_if_resolved(
     session: Session, clients: AwsClients, settings: Settings, batch: Batch, report: MonitorReport
 ) -> str:
+    if batch.cost_usd is None and batch.job_status in WITH_RESULTS:
+        _record_real_cost(clients.s3, settings, batch)  # the manifest was not there yet last time
     open_tasks = _open_tasks(session, batch.id)
     now = utcnow()
     if open_tasks:

@@ -48,16 +48,20 @@ def list_dead_letters(sqs: Any, dlq_url: str, max_messages: int) -> RedriveRepor
     """What a redrive would move (the dry run); the messages stay where they are."""
     report = RedriveReport(method="dry run")
     handles: list[str] = []
+    seen: set[str] = set()
     while len(report.listed) < max_messages:
         messages = sqs.receive_message(
             QueueUrl=dlq_url,
             MaxNumberOfMessages=min(MAX_ENTRIES_PER_CALL, max_messages - len(report.listed)),
             VisibilityTimeout=PEEK_SECONDS,
+            WaitTimeSeconds=1,  # a short poll may answer "empty" for a queue that is not
             AttributeNames=["ApproximateReceiveCount"],
         ).get("Messages", [])
-        if not messages:
+        fresh = [message for message in messages if message["MessageId"] not in seen]
+        if not fresh:
             break
-        for message in messages:
+        for message in fresh:
+            seen.add(message["MessageId"])
             report.listed.append(
                 DeadLetter(
                     message_id=message["MessageId"],
@@ -73,6 +77,7 @@ def list_dead_letters(sqs: Any, dlq_url: str, max_messages: int) -> RedriveRepor
 
 
 def redrive(sqs: Any, dlq_url: str, queue_url: str, *, max_messages: int, max_request_bytes: int) -> RedriveReport:
+    """Move dead letters back. ``max_messages`` bounds the fallback only: a move task moves the whole DLQ."""
     try:
         handle = sqs.start_message_move_task(
             SourceArn=queue_arn(sqs, dlq_url), DestinationArn=queue_arn(sqs, queue_url)

@@ -122,6 +122,9 @@ class Settings(BaseSettings):
         30, ge=0, description="after a job ends, how long results may still be in flight before tasks are retried"
     )
     stale_batch_minutes: float = Field(30, ge=0, description="a batch with no job after this is republished")
+    max_job_requests: int = Field(
+        3, ge=1, description="after this many job requests with no job, the batch's tasks are retried elsewhere"
+    )
 
     def quota(self, model_id: str) -> ModelQuota:
         return self.quotas.get(model_id, self.default_quota)

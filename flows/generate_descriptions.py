@@ -19,6 +19,7 @@ from flows.artifacts import BatchProgress, generate_artifacts
 from tasks.generate import (
     claim_batch,
     plan_generation,
+    plan_without_changes,
     publish_job_request,
     send_on_demand,
     sync_catalog,
@@ -78,7 +79,8 @@ def send_remainder(store: str, model_id: str, languages: list[str] | None, plan:
     if batch_id is None:
         return None
     run = send_on_demand(batch_id)
-    log.info("remainder of %d records sent on demand for $%.4f", run.records, run.cost.on_demand_usd)
+    if run is not None:
+        log.info("remainder of %d records sent on demand for $%.4f", run.records, run.cost.on_demand_usd)
     return run
 
 
@@ -97,14 +99,17 @@ def generate_descriptions(
     """
     with one_run_per_store(store):
         model_id = model or get_settings().model_id
-        synced = sync_catalog(store, model_id)
+        if dry_run:  # the same sync and plan, rolled back
+            synced, plan = plan_without_changes(store, languages, limit, model_id)
+        else:
+            synced = sync_catalog(store, model_id)
+            plan = plan_generation(store, languages, limit, model_id)
         get_run_logger().info(
             "catalog: %d new and %d changed tasks to send, %d unchanged",
             synced.created,
             synced.marked_pending,
             synced.unchanged,
         )
-        plan = plan_generation(store, languages, limit, model_id)
         written = [] if dry_run else send_batch_jobs(store, model_id, languages, plan)
         on_demand = None if dry_run else send_remainder(store, model_id, languages, plan)
         generate_artifacts(store, plan, written, on_demand, dry_run)

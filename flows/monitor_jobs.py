@@ -22,6 +22,10 @@ def run_name() -> str:
     return f"monitor jobs of {flow_run.parameters.get('store') or 'every store'}"
 
 
+class BatchesNotFollowed(RuntimeError):
+    """Some batches raised while being followed (AWS access, a missing price, ...)."""
+
+
 @flow(name="monitor-jobs", flow_run_name=run_name)
 def monitor_jobs(store: StoreFilter = None) -> MonitorReport:
     """Every open batch followed to its end; failed records retried; the real cost recorded.
@@ -42,4 +46,6 @@ def monitor_jobs(store: StoreFilter = None) -> MonitorReport:
         report.failed_tasks,
     )
     monitor_artifacts(report)
+    if report.errors:  # every other batch was followed; this run still says something is wrong
+        raise BatchesNotFollowed(f"{len(report.errors)} batch(es) could not be followed: " + "; ".join(report.errors))
     return report

@@ -12,7 +12,9 @@ from descgen.redrive import RedriveReport
 from tasks.redrive import list_dead_letters, move_dead_letters
 
 DryRun = Annotated[bool, Field(description="only list what would be moved")]
-MaxMessages = Annotated[int, Field(ge=1, le=100_000, description="move or list at most this many")]
+MaxMessages = Annotated[
+    int, Field(ge=1, le=100_000, description="list or move at most this many (on AWS a move task takes the whole DLQ)")
+]
 
 
 @flow(name="redrive-dlq", flow_run_name="redrive dlq (dry run: {dry_run})")
@@ -21,7 +23,7 @@ def redrive_dlq(dry_run: DryRun = True, max_messages: MaxMessages = 1000) -> Red
 
     Args:
         dry_run: only list what would be moved
-        max_messages: move or list at most this many
+        max_messages: list or move at most this many (on AWS a move task takes the whole DLQ)
     """
     log = get_run_logger()
     if dry_run:

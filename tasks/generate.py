@@ -28,6 +28,13 @@ def plan_generation(
 
 
 @task(**RETRIES)
+def plan_without_changes(
+    store: str, languages: Sequence[str] | None, limit: int, model_id: str
+) -> tuple[SyncReport, generation.GenerationPlan]:
+    return generation.plan_without_changes(engine(), get_settings(), store, languages, limit, model_id)
+
+
+@task(**RETRIES)
 def claim_batch(
     store: str, model_id: str, languages: Sequence[str] | None, size: int, mode: str = "batch"
 ) -> str | None:
@@ -45,5 +52,5 @@ def publish_job_request(batch_id: str) -> str:
 
 
 @task(**RETRIES)
-def send_on_demand(batch_id: str) -> generation.OnDemandRun:
+def send_on_demand(batch_id: str) -> generation.OnDemandRun | None:
     return generation.send_on_demand(engine(), aws(), get_settings(), batch_id)

@@ -34,6 +34,24 @@ class UnreadableLine:
     excerpt: str
 
 
+# What SQS refuses in a message (its allowed set is #x9 #xA #xD #x20-#xD7FF #xE000-#xFFFD
+# #x10000-#x10FFFF): JSON escapes the control characters, but not these two.
+_NOT_SENDABLE = str.maketrans({0xFFFE: 0xFFFD, 0xFFFF: 0xFFFD})
+
+
+def sendable_text(text: str) -> str:
+    """Text that encodes to UTF-8 and that SQS accepts.
+
+    JSON may legally carry a lone surrogate (an emoji cut in half by max_tokens):
+    ``json.loads`` returns it, and encoding it would fail the whole file. A
+    surrogate pair is joined, a lone one becomes U+FFFD.
+    """
+    if text.isascii():
+        return text
+    joined = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    return joined.translate(_NOT_SENDABLE)
+
+
 def excerpt(raw: bytes) -> str:
     return raw[:_EXCERPT_CHARS].decode("utf-8", errors="replace")
 
@@ -59,8 +77,8 @@ def read_output_line(raw: bytes) -> RecordResult | UnreadableLine | None:
         return RecordResult(
             record_id=record_id,
             status="error",
-            error_code=str(error.get("errorCode", "Unknown")),
-            error_message=str(error.get("errorMessage", "")),
+            error_code=sendable_text(str(error.get("errorCode", "Unknown"))),
+            error_message=sendable_text(str(error.get("errorMessage", ""))),
         )
     return result_from_model_output(record_id, data.get("modelOutput"))
 
@@ -74,10 +92,12 @@ def result_from_model_output(record_id: str, output: Any) -> RecordResult:
             error_code=MALFORMED_OUTPUT,
             error_message="modelOutput has no content list",
         )
-    text = "".join(
-        block["text"]
-        for block in output["content"]
-        if isinstance(block, dict) and block.get("type") == "text" and isinstance(block.get("text"), str)
+    text = sendable_text(
+        "".join(
+            block["text"]
+            for block in output["content"]
+            if isinstance(block, dict) and block.get("type") == "text" and isinstance(block.get("text"), str)
+        )
     )
     usage = output.get("usage")
     token_usage = None

@@ -9,18 +9,21 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from descgen.contract.records import PRODUCT_ID_PATTERN
+from descgen.contract.records import LANGUAGE_ID_PATTERN, PRODUCT_ID_PATTERN
 from descgen.db.descriptions import write_version
 from descgen.db.models import Description, GenerationTask, Language, Product, Store, StoreLanguage, utcnow
 from descgen.fingerprint import fingerprint
-from descgen.lifecycle import TaskState, check_transition, legal_sources
+from descgen.lifecycle import OPEN_STATES, TaskState, check_transition, legal_sources
 from descgen.prompts import ProductFacts
+from descgen.sanitize import sanitize_html
 from descgen.stores import check_store_id
+from descgen.verdicts import PublishRules
 
 
 class CatalogError(ValueError):
@@ -66,6 +69,11 @@ def facts(product: Product) -> ProductFacts:
 def ensure_store(session: Session, store_id: str, name: str, languages: Mapping[str, str]) -> None:
     """Create or update a store and the languages it publishes in (id -> name)."""
     check_store_id(store_id)
+    for language_id in languages:
+        if not LANGUAGE_ID_PATTERN.fullmatch(language_id):
+            raise CatalogError(
+                f"language id {language_id!r} must match {LANGUAGE_ID_PATTERN.pattern} (it goes into the marker), e.g. en, pt-BR"
+            )
     store = session.get(Store, store_id)
     if store is None:
         session.add(Store(id=store_id, name=name))
@@ -120,7 +128,18 @@ class SyncReport:
 
 
 def sync_tasks(session: Session, store_id: str, model_id: str) -> SyncReport:
-    """One task per (product, store language); pending exactly where the fingerprint changed."""
+    """One task per (product, store language); pending exactly where the fingerprint changed.
+
+    For each pair, in this order:
+
+    1. a task in flight is left alone (its result is judged when it comes);
+    2. a description a person edited: the task is skipped, nothing is bought;
+    3. a task done, failed or skipped with this very fingerprint is unchanged
+       (a failed one stays failed; a rolled-back one stays skipped);
+    4. an AI description already made from this fingerprint (a title edited and
+       edited back, a run with another model in between): skipped, nothing bought;
+    5. otherwise the task is pending, with the fingerprint of what the catalog says now.
+    """
     report = SyncReport()
     languages = list(session.scalars(select(StoreLanguage.language_id).where(StoreLanguage.store_id == store_id)))
     products = list(session.scalars(select(Product).where(Product.store_id == store_id).order_by(Product.id)))
@@ -128,65 +147,80 @@ def sync_tasks(session: Session, store_id: str, model_id: str) -> SyncReport:
         (t.product_id, t.language_id): t
         for t in session.scalars(select(GenerationTask).where(GenerationTask.store_id == store_id))
     }
-    human = set(
-        session.execute(
-            select(Description.product_id, Description.language_id).where(
-                Description.store_id == store_id, Description.source == "human"
+    described = {
+        (row.product_id, row.language_id): (row.source, row.fingerprint)
+        for row in session.execute(
+            select(Description.product_id, Description.language_id, Description.source, Description.fingerprint).where(
+                Description.store_id == store_id
             )
         )
-    )
+    }
     now = utcnow()
-    new_tasks = []
     for product in products:
         product_facts = facts(product)
         for language_id in languages:
             wanted = fingerprint(product_facts, language_id, model_id)
-            task = tasks.get((product.id, language_id))
-            is_human = (product.id, language_id) in human
+            key = (product.id, language_id)
+            task = tasks.get(key)
             if task is None:
-                state = TaskState.SKIPPED if is_human else TaskState.PENDING
-                new_tasks.append(
-                    GenerationTask(
-                        store_id=store_id,
-                        product_id=product.id,
-                        language_id=language_id,
-                        state=state,
-                        fingerprint=wanted,
-                        reason="human-edited description" if is_human else "new",
-                        pending_since=now,
-                    )
-                )
-                report.human_edited += is_human
-                report.created += not is_human
-            elif task.state in (TaskState.CLAIMED, TaskState.SUBMITTED):
-                report.in_flight += 1
-            elif task.state == TaskState.PENDING:
-                task.fingerprint = wanted  # sent with what the catalog says now
-                report.marked_pending += 1
-            elif task.fingerprint == wanted:
-                report.unchanged += 1
-            elif is_human:
-                report.human_edited += 1
+                task = GenerationTask(
+                    store_id=store_id, product_id=product.id, language_id=language_id, state=TaskState.PENDING,
+                    fingerprint=wanted, reason="new", pending_since=now,
+                )  # fmt: skip
+                session.add(task)
+                is_new = True
             else:
-                check_transition(task.id, TaskState(task.state), TaskState.PENDING)
-                task.state = TaskState.PENDING
+                is_new = False
+            source, made_from = described.get(key, (None, None))
+            state = TaskState(task.state)
+            if state in OPEN_STATES:
+                report.in_flight += 1
+            elif source == "human":
+                _move(task, TaskState.SKIPPED, "human-edited description", now)
+                report.human_edited += 1
+            elif not is_new and state != TaskState.PENDING and task.fingerprint == wanted:
+                report.unchanged += 1
+            elif source == "ai" and made_from == wanted:
                 task.fingerprint = wanted
-                task.attempts = 0
-                task.batch_id = None
-                task.reason = "catalog changed"
-                task.pending_since = now
-                report.marked_pending += 1
-    session.add_all(new_tasks)
+                _move(task, TaskState.SKIPPED, "unchanged since its last description", now)
+                report.unchanged += 1
+            else:
+                task.fingerprint = wanted  # sent with what the catalog says now
+                if state != TaskState.PENDING:
+                    _move(task, TaskState.PENDING, "catalog changed", now)
+                    task.attempts = 0
+                    task.batch_id = None
+                if is_new:
+                    report.created += 1
+                else:
+                    report.marked_pending += 1
     session.flush()
     return report
 
 
-def mark_human_edited(session: Session, store_id: str, product_external_id: str, language_id: str, html: str) -> int:
+def _move(task: GenerationTask, target: TaskState, reason: str, now: datetime) -> None:
+    if task.state == target:
+        return
+    if task.id is not None:
+        check_transition(task.id, TaskState(task.state), target)
+    task.state = target
+    task.reason = reason
+    if target == TaskState.PENDING:
+        task.pending_since = now
+
+
+def mark_human_edited(
+    session: Session, store_id: str, product_external_id: str, language_id: str, html: str, rules: PublishRules
+) -> int:
     """Save a person's text as the current description; no AI result will overwrite it.
 
-    Returns the new version number. A task in flight keeps going; its result is
-    recorded as skipped when it arrives.
+    The text is sanitized to the same allowlist as AI text: a storefront is no
+    safer for a script an admin pasted. Returns the new version number. A task in
+    flight keeps going; its result is recorded as skipped when it arrives.
     """
+    html = sanitize_html(html, rules.allowed_tags, rules.allowed_attributes)
+    if not html:
+        raise CatalogError("the text is empty once sanitized to the allowed tags")
     product = session.scalars(
         select(Product).where(Product.store_id == store_id, Product.external_id == product_external_id)
     ).one_or_none()

@@ -133,9 +133,10 @@ def roll_back_batch(session: Session, batch: Batch) -> RollbackReport:
 
     A description changed again since (a later batch, a person) is kept and
     reported: rolling back must not destroy newer work. One the batch created
-    is removed with its history. The batch's done tasks become ``skipped`` with
-    the reason, and keep their fingerprint: the same text is not bought again
-    the next night; a change to the product (or a new prompt version) will.
+    is removed with its history. The batch's done tasks, and those still
+    awaiting a result, become ``skipped`` with the reason and keep their
+    fingerprint: a late result is then stale, and the same text is not bought
+    again the next night; a change to the product (or a new prompt version) is.
     """
     report = RollbackReport(batch_id=batch.id)
     if batch.rolled_back_at is not None:
@@ -169,11 +170,12 @@ def roll_back_batch(session: Session, batch: Batch) -> RollbackReport:
         description.version = previous.version
         session.delete(version)
         report.restored += 1
+    # submitted too: results of this batch still in SQS (or redriven later) must not write again
     report.tasks_skipped = session.execute(
         update(GenerationTask)
         .where(
             GenerationTask.batch_id == batch.id,
-            GenerationTask.state.in_(legal_sources(TaskState.SKIPPED, {TaskState.DONE})),
+            GenerationTask.state.in_(legal_sources(TaskState.SKIPPED, {TaskState.DONE, TaskState.SUBMITTED})),
         )
         .values(state=TaskState.SKIPPED, reason=f"rolled back batch {batch.id}", updated_at=utcnow())
         .execution_options(synchronize_session=False)

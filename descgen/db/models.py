@@ -136,9 +136,11 @@ class Batch(Base):
     output_tokens: Mapped[int | None] = mapped_column(BigInteger)
     cost_usd: Mapped[float | None] = mapped_column(Float)
     on_demand_cost_usd: Mapped[float | None] = mapped_column(Float)
+    job_requests: Mapped[int] = mapped_column(Integer, default=0)  # job requests published (republishes too)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UtcDateTime)  # the generate run is still at it
     published_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
-    ended_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(UtcDateTime)  # when monitor-jobs first saw the job end
     closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     rolled_back_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 

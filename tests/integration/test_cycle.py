@@ -20,6 +20,7 @@ from descgen.db.catalog import load_catalog, mark_human_edited
 from descgen.db.models import Batch, Description, GenerationTask, Product
 from descgen.db.session import make_engine, session_scope
 from descgen.db.status import task_states
+from descgen.draining import publish_rules
 from descgen.lifecycle import OPEN_STATES
 from descgen.settings import get_settings
 from local.bedrock_emulator import JobFaults
@@ -163,14 +164,20 @@ def test_a_whole_cycle_writes_one_done_sanitized_description_per_product_and_lan
     assert not any("<script" in html or "onclick" in html for html in htmls)
 
 
-def test_a_dry_run_counts_and_estimates_but_claims_nothing(stack, engine):
+def test_a_dry_run_counts_and_estimates_but_changes_nothing(stack, engine):
+    from prefect.client.orchestration import get_client
+
     from flows.generate_descriptions import generate_descriptions
 
     store = load(engine, catalog("dry", products=5, languages=("en", "de")))
     written = generate_descriptions(store=store, dry_run=True)
     assert written == []
-    assert states(engine, store) == {"pending": 10}
+    assert states(engine, store) == {}  # not even the catalog sync is kept
     assert stack.client("s3").list_objects_v2(Bucket=stack.bucket, Prefix=f"input/{store}-").get("KeyCount", 0) == 0
+    with get_client(sync_client=True) as client:
+        summary = client.read_latest_artifacts(limit=50)
+    [plan] = [artifact for artifact in summary if artifact.key == f"generate-{store}-dry-run-summary"]
+    assert "pending tasks considered: **10**" in plan.data
 
 
 def test_a_second_run_over_an_unchanged_catalog_sends_nothing(stack, engine):
@@ -276,15 +283,14 @@ def test_the_real_cost_comes_from_the_manifest(stack, engine):
 
 def test_a_generate_run_killed_between_upload_and_publish_gets_its_job_exactly_once(stack, engine, monkeypatch):
     from flows.monitor_jobs import monitor_jobs
-    from tasks.generate import claim_batch, write_batch_file
+    from tasks.generate import claim_batch, sync_catalog, write_batch_file
 
     # GIVEN a batch whose file reached S3 but whose job request was never published
     monkeypatch.setenv("DESCGEN_RESULT_GRACE_MINUTES", "10")  # monitor runs twice before the drain here
     get_settings.cache_clear()
     store = load(engine, catalog("killed", products=3, languages=("en",)))
-    from flows.generate_descriptions import generate_descriptions
 
-    generate_descriptions(store=store, dry_run=True)  # syncs the catalog's tasks
+    sync_catalog.fn(store, get_settings().model_id)
     batch_id = claim_batch.fn(store, get_settings().model_id, None, 10)
     write_batch_file.fn(batch_id)
     # WHEN monitor-jobs runs (twice: the second must find the job, not ask again)
@@ -299,13 +305,12 @@ def test_a_generate_run_killed_between_upload_and_publish_gets_its_job_exactly_o
 
 
 def test_a_generate_run_killed_before_upload_has_its_tasks_released_without_an_attempt(stack, engine):
-    from flows.generate_descriptions import generate_descriptions
     from flows.monitor_jobs import monitor_jobs
-    from tasks.generate import claim_batch
+    from tasks.generate import claim_batch, sync_catalog
 
     # GIVEN tasks claimed by a run that died before its file reached S3
     store = load(engine, catalog("died", products=3, languages=("en",)))
-    generate_descriptions(store=store, dry_run=True)  # syncs the catalog's tasks
+    sync_catalog.fn(store, get_settings().model_id)
     batch_id = claim_batch.fn(store, get_settings().model_id, None, 10)
     assert states(engine, store) == {"claimed": 3}
     # WHEN monitor-jobs finds the stale batch
@@ -491,7 +496,9 @@ def test_a_human_edit_survives_its_batch_and_the_drain_says_so(stack, engine):
     store = load(engine, catalog("human", products=3, languages=("en",)))
     generate_descriptions(store=store)
     with session_scope(engine) as session:
-        mark_human_edited(session, store, "P2", "en", "<p>Anna wrote this one herself.</p>")
+        mark_human_edited(
+            session, store, "P2", "en", "<p>Anna wrote this one herself.</p>", publish_rules(get_settings())
+        )
     wait_for_jobs_and_parser(stack)
     report = drain_results(max_seconds=10)
     assert (report.results.applied, report.results.skipped_human, report.results.human_kept) == (2, 1, ["P2/en"])
@@ -523,3 +530,83 @@ def test_the_rollback_flow_restores_the_previous_versions_and_the_next_run_does_
     with session_scope(engine) as session:
         assert {d.product_id: d.html for d in session.scalars(select(Description))} == before
     assert generate_descriptions(store=store) == []
+
+
+def test_an_on_demand_remainder_retried_after_it_was_sent_is_not_bought_twice(stack, engine, monkeypatch):
+    from tasks.generate import claim_batch, send_on_demand, sync_catalog
+
+    store = load(engine, catalog("retry-od", products=2, languages=("en",)))
+    sync_catalog.fn(store, get_settings().model_id)
+    batch_id = claim_batch.fn(store, get_settings().model_id, None, 10, mode="on_demand")
+    first = send_on_demand.fn(batch_id)
+    assert first.records == 2
+    assert send_on_demand.fn(batch_id) is None  # a task retry: the batch has already ended
+    with session_scope(engine) as session:
+        batch = session.get_one(Batch, batch_id)
+    assert (batch.input_tokens, batch.cost_usd) == (first.input_tokens, first.cost.on_demand_usd)
+    settle(stack, engine, store)
+    assert states(engine, store) == {"done": 2}
+
+
+def test_a_run_whose_batch_monitor_released_sends_nothing_more(stack, engine):
+    from descgen.generation import BatchNoLongerOpen
+    from flows.monitor_jobs import monitor_jobs
+    from tasks.generate import claim_batch, sync_catalog, write_batch_file
+
+    store = load(engine, catalog("slow", products=2, languages=("en",)))
+    sync_catalog.fn(store, get_settings().model_id)
+    batch_id = claim_batch.fn(store, get_settings().model_id, None, 10)
+    assert monitor_jobs().released_tasks == 2  # the run looked dead (stale after 0 minutes here)
+    with pytest.raises(BatchNoLongerOpen, match="released"):
+        write_batch_file.fn(batch_id)
+    assert stack.client("s3").list_objects_v2(Bucket=stack.bucket, Prefix=f"input/{batch_id}").get("KeyCount", 0) == 0
+
+
+def test_a_batch_that_never_gets_a_job_stops_being_republished_and_its_tasks_are_retried(stack, engine, monkeypatch):
+    from flows.generate_descriptions import generate_descriptions
+    from flows.monitor_jobs import monitor_jobs
+
+    monkeypatch.setenv("DESCGEN_MAX_JOB_REQUESTS", "2")
+    get_settings.cache_clear()
+    store = load(engine, catalog("nojob", products=2, languages=("en",)))
+    sns = stack.client("sns")
+    [subscription] = sns.list_subscriptions_by_topic(TopicArn=stack.topic_arn)["Subscriptions"]
+    sns.unsubscribe(SubscriptionArn=subscription["SubscriptionArn"])  # every job request is lost
+    try:
+        generate_descriptions(store=store)
+        assert monitor_jobs().republished == 1
+        closing = monitor_jobs()
+    finally:
+        stack.resubscribe_create_job()
+    assert closing.republished == 0
+    assert closing.retried_tasks == 2
+    assert states(engine, store) == {"pending": 2}
+    assert {t.reason for t in tasks(engine, store)} == {"no Bedrock job after 2 job requests"}
+
+
+def test_a_batch_monitor_cannot_follow_does_not_hold_back_the_others(stack, engine):
+    from flows.monitor_jobs import BatchesNotFollowed, monitor_jobs
+
+    # GIVEN a batch whose recorded job does not exist, and a healthy batch after it
+    broken = load(engine, catalog("broken", products=1, languages=("en",)))
+    healthy = load(engine, catalog("healthy", products=2, languages=("en",)))
+    from flows.generate_descriptions import generate_descriptions
+
+    [lost] = generate_descriptions(store=broken)
+    wait_for_jobs_and_parser(stack)
+    with session_scope(engine) as session:
+        batch = session.get_one(Batch, lost.batch_id)
+        batch.state = "submitted"
+        batch.job_arn = "arn:aws:bedrock:us-east-1:123456789012:model-invocation-job/nosuchjob000"
+    generate_descriptions(store=healthy)
+    wait_for_jobs_and_parser(stack)
+    from flows.drain_results import drain_results
+
+    drain_results(max_seconds=10)
+    # WHEN monitor-jobs runs
+    with pytest.raises(BatchesNotFollowed, match="1 batch"):
+        monitor_jobs()
+    # THEN the healthy batch was still followed to its end
+    assert states(engine, healthy) == {"done": 2}
+    with session_scope(engine) as session:
+        assert session.scalars(select(Batch.state).where(Batch.store_id == healthy)).one() == "closed"

@@ -187,3 +187,22 @@ def test_a_page_the_database_refuses_stays_behind_while_the_others_are_applied(e
     assert (report.results.applied, report.unapplied, report.deleted) == (2, 1, 2)
     assert "could not be applied" in report.problems[0]
     assert depth(aws, queue_url) == 1
+
+
+def test_the_drain_reports_its_progress_after_every_receive(engine, aws, queue_url):
+    store = load(engine, catalog("progress", products=25, languages=("en",)))
+    batch_id, tasks = submit(engine, store)
+    send_pages(aws, queue_url, [page(batch_id, answer(engine, t)) for t in tasks])
+    seen: list[int] = []
+    url = engine.url.render_as_string(hide_password=False)
+    report = drain(
+        engine,
+        aws("sqs"),
+        settings_for(url, queue_url),
+        max_messages=100,
+        max_seconds=10,
+        on_receive=lambda r: seen.append(r.messages),
+    )
+    assert seen[-1] == report.messages == 25
+    assert seen == sorted(seen)
+    assert len(seen) >= 3  # at most ten messages a receive

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from descgen.contract.messages import RecordResult
-from descgen.db.catalog import mark_human_edited, sync_tasks
+from descgen.db.catalog import CatalogError, mark_human_edited, sync_tasks
 from descgen.db.descriptions import roll_back_batch
 from descgen.db.models import Batch, Description, DescriptionVersion, GenerationTask
 from descgen.db.results import apply_pages
@@ -132,7 +133,7 @@ def test_a_human_edited_description_survives_a_batch_with_a_result_for_it(engine
     store = load(engine, catalog(products=2, languages=("en",)))
     batch_id, [edited, other] = submit(engine, store)
     with session_scope(engine) as session:
-        mark_human_edited(session, store, "P1", "en", "<p>Written by Anna.</p>")
+        mark_human_edited(session, store, "P1", "en", "<p>Written by Anna.</p>", RULES)
     # WHEN the batch's results arrive
     report = apply(engine, page(batch_id, answer(engine, edited), answer(engine, other)))
     # THEN the person's text is kept, the run says so, and the task is skipped
@@ -201,3 +202,66 @@ def test_two_stores_never_touch_each_others_tasks(engine):
     assert {t.store_id for t in north_tasks} == {"north"}
     assert states(engine, "south") == {"pending": 6}
     assert [t.id for t in tasks_of(engine, north_batch)] == [t.id for t in north_tasks]
+
+
+def test_a_dry_run_with_another_model_changes_nothing_and_an_edit_undone_buys_nothing(engine):
+    from descgen.generation import plan_without_changes
+    from descgen.settings import Settings
+
+    # GIVEN a fully generated catalog
+    document = catalog(products=3, languages=("en",))
+    store = load(engine, document)
+    batch_id, tasks = submit(engine, store)
+    apply(engine, page(batch_id, *(answer(engine, t) for t in tasks)))
+    settings = Settings(bucket="b", topic_arn="t", queue_url="q", dlq_url="d")
+    # WHEN a dry run plans with another model: it would send all three...
+    synced, plan = plan_without_changes(engine, settings, store, None, 100, "anthropic.claude-3-haiku-20240307-v1:0")
+    assert (synced.marked_pending, plan.pending) == (3, 3)
+    # ...THEN nothing changed in the database
+    assert states(engine) == {"done": 3}
+    # AND a title edited, synced, and edited back before any run buys nothing
+    document["products"][0]["title"] = "Briefly renamed"
+    load(engine, document)
+    assert states(engine) == {"done": 2, "pending": 1}
+    document["products"][0]["title"] = "Product 1"
+    load(engine, document)
+    assert states(engine) == {"done": 2, "skipped": 1}
+    with session_scope(engine) as session:
+        [skipped] = session.scalars(select(GenerationTask).where(GenerationTask.state == "skipped"))
+    assert skipped.reason == "unchanged since its last description"
+
+
+def test_a_task_sent_back_to_pending_after_a_human_edit_is_not_bought_again(engine):
+    store = load(engine, catalog(products=1, languages=("en",)))
+    batch_id, [task] = submit(engine, store)
+    with session_scope(engine) as session:
+        mark_human_edited(session, store, "P1", "en", "<p>Anna's.</p>", RULES)
+    apply(engine, page(batch_id, RecordResult(f"t{task.id}a0", "error", error_code="500", error_message="later")))
+    assert states(engine) == {"pending": 1}
+    with session_scope(engine) as session:
+        sync_tasks(session, store, MODEL)
+    assert states(engine) == {"skipped": 1}
+
+
+def test_a_persons_html_is_sanitized_like_the_ais(engine):
+    store = load(engine, catalog(products=1, languages=("en",)))
+    with session_scope(engine) as session:
+        mark_human_edited(session, store, "P1", "en", '<p onclick="x()">Hi<script>bad()</script></p><img src=x>', RULES)
+    assert list(descriptions(engine).values()) == [("<p>Hi</p>", "human", 1)]
+
+
+def test_rolling_back_a_batch_still_in_flight_makes_its_late_results_stale(engine):
+    store = load(engine, catalog(products=2, languages=("en",)))
+    batch_id, tasks = submit(engine, store)
+    apply(engine, page(batch_id, answer(engine, tasks[0])))
+    with session_scope(engine) as session:
+        report = roll_back_batch(session, session.get_one(Batch, batch_id))
+    assert (report.removed, report.tasks_skipped) == (1, 2)
+    late = apply(engine, page(batch_id, answer(engine, tasks[1])))
+    assert (late.applied, late.stale) == (0, 1)
+    assert descriptions(engine) == {}
+
+
+def test_a_language_id_that_cannot_go_into_a_marker_is_refused_when_the_catalog_loads(engine):
+    with pytest.raises(CatalogError, match="language id 'en_US' must match"):
+        load(engine, catalog(languages=("en_US",)))

@@ -79,3 +79,11 @@ def test_a_model_output_without_content_is_an_error_not_a_crash():
 def test_cjk_rtl_and_emoji_text_survive_unchanged():
     text = "#P1#ja#<p>高品質のコーヒー 🎉</p><p>قهوة ممتازة</p>"
     assert read_output_line(line({"recordId": "t1a0", "modelOutput": model_output(text)})).text == text
+
+
+def test_a_lone_surrogate_or_a_character_sqs_refuses_becomes_a_replacement_character():
+    # an emoji cut in half by max_tokens is legal JSON, and U+FFFF is refused by SQS
+    raw = b'{"recordId": "t1a0", "modelOutput": {"content": [{"type": "text", "text": "#P1#en#<p>\\ud83d\\ude00 \\ud83d \\uffff</p>"}]}}'
+    result = read_output_line(raw)
+    assert result.text == "#P1#en#<p>😀 \ufffd \ufffd</p>"
+    result.text.encode("utf-8")  # would raise on a lone surrogate
