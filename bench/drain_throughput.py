@@ -55,10 +55,11 @@ from bench.postgres import SERVER_URL, temporary_database
 from bench.sqs_meter import DELETES, RECEIVES, SENDS, SqsMeter, metered_sqs
 from bench.workload import SubmittedBatch, bedrock_job_id, submit_batch, write_output_file
 from descgen.aws.clients import make_clients, session_from_settings
+from descgen.aws.queues import queue_depth
 from descgen.contract.keys import OUTPUT_SUFFIX, manifest_key, output_folder
 from descgen.db.models import GenerationTask
 from descgen.db.session import make_engine, session_scope
-from descgen.draining import DrainReport, drain, queue_depth
+from descgen.draining import DrainReport, drain
 from descgen.lifecycle import TaskState
 from descgen.settings import Settings
 from local.stack import REPO, LocalStack

@@ -19,8 +19,8 @@ from descgen.db.descriptions import roll_back_batch
 from descgen.db.models import Batch
 from descgen.db.session import make_engine, session_scope
 from descgen.db.status import batches, monthly_costs, task_states
-from descgen.draining import publish_rules
 from descgen.settings import get_settings
+from descgen.verdicts import PublishRules
 
 
 def _database_url() -> str:
@@ -64,7 +64,7 @@ def cmd_mark_human_edited(args: argparse.Namespace) -> int:
     html = Path(args.file).read_text()
     with session_scope(make_engine(_database_url())) as session:
         version = mark_human_edited(
-            session, args.store, args.product, args.language, html, publish_rules(get_settings())
+            session, args.store, args.product, args.language, html, PublishRules.from_settings(get_settings())
         )
     print(f"{args.store} {args.product}/{args.language}: human-edited text saved as version {version}")
     return 0

@@ -39,16 +39,6 @@ class DatabaseUnavailable(RuntimeError):
 
 
 @dataclass
-class QueueDepth:
-    visible: int
-    in_flight: int
-
-    @property
-    def total(self) -> int:
-        return self.visible + self.in_flight
-
-
-@dataclass
 class DrainReport:
     receives: int = 0
     messages: int = 0
@@ -63,31 +53,12 @@ class DrainReport:
     problems: list[str] = field(default_factory=list)
 
 
-def publish_rules(settings: Settings) -> PublishRules:
-    return PublishRules(
-        allowed_tags=settings.allowed_tags,
-        allowed_attributes=settings.allowed_attributes,
-        min_chars=settings.min_description_chars,
-        max_chars=settings.max_description_chars,
-    )
-
-
 def check_database(engine: Engine) -> None:
     try:
         with engine.connect() as connection:
             connection.execute(text("SELECT 1"))
     except DBAPIError as error:
         raise DatabaseUnavailable(f"database unavailable, nothing received: {error.orig}") from error
-
-
-def queue_depth(sqs: Any, queue_url: str) -> QueueDepth:
-    attributes = sqs.get_queue_attributes(
-        QueueUrl=queue_url, AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"]
-    )["Attributes"]
-    return QueueDepth(
-        visible=int(attributes["ApproximateNumberOfMessages"]),
-        in_flight=int(attributes["ApproximateNumberOfMessagesNotVisible"]),
-    )
 
 
 def drain(
@@ -106,7 +77,7 @@ def drain(
     """
     check_database(engine)
     report = DrainReport()
-    rules = publish_rules(settings)
+    rules = PublishRules.from_settings(settings)
     started = clock()
     while True:
         remaining = max_seconds - (clock() - started)

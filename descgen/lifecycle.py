@@ -62,6 +62,13 @@ def check_transition(task_id: int, current: TaskState, target: TaskState) -> Non
         raise IllegalTransition(task_id, current, target)
 
 
+def after_failure(attempts: int, max_attempts: int, *, can_heal: bool = True) -> TaskState:
+    """Where a task goes once an attempt failed (``attempts`` already counts it)."""
+    if not can_heal or attempts >= max_attempts:
+        return TaskState.FAILED
+    return TaskState.PENDING
+
+
 def legal_sources(target: TaskState, among: set[TaskState] | frozenset[TaskState]) -> list[str]:
     """The WHERE clause of a bulk update to ``target``: refuses a source it may not leave."""
     for source in among:

@@ -38,7 +38,7 @@ from descgen.db.batches import release_tasks
 from descgen.db.models import Batch, GenerationTask, utcnow
 from descgen.db.session import session_scope
 from descgen.generation import publish_job_request
-from descgen.lifecycle import BatchState, TaskState, legal_sources
+from descgen.lifecycle import BatchState, TaskState, after_failure, check_transition
 from descgen.pricing import cost, price_for
 from descgen.settings import Settings
 
@@ -121,7 +121,7 @@ def _follow(engine: Engine, clients: AwsClients, settings: Settings, batch_id: s
         if batch.state == BatchState.CLAIMED:
             if now - _last_sign_of_life(batch) < stale:
                 return "waiting for its generate run"
-            if batch.input_uri is None or not _exists(clients.s3, batch.input_uri):
+            if batch.input_uri is None or not _has_objects(clients.s3, *split_s3_uri(batch.input_uri)):
                 report.released_tasks += release_tasks(session, batch.id, None, "generate run died before upload")
                 batch.state = BatchState.RELEASED
                 batch.closed_at = now
@@ -157,9 +157,8 @@ def _follow(engine: Engine, clients: AwsClients, settings: Settings, batch_id: s
         return f"job {batch.job_status}"
 
 
-def _exists(s3: Any, uri: str) -> bool:
-    bucket, key = split_s3_uri(uri)
-    return bool(s3.list_objects_v2(Bucket=bucket, Prefix=key, MaxKeys=1).get("KeyCount"))
+def _has_objects(s3: Any, bucket: str, prefix: str) -> bool:
+    return bool(s3.list_objects_v2(Bucket=bucket, Prefix=prefix, MaxKeys=1).get("KeyCount"))
 
 
 def _find_job(bedrock: Any, batch: Batch) -> dict[str, Any] | None:
@@ -238,32 +237,26 @@ def _job_wrote_output(s3: Any, settings: Settings, batch: Batch) -> bool:
     if batch.job_arn is None:
         return False
     prefix = f"{output_folder(settings.output_prefix, batch.id)}{job_id_from_arn(batch.job_arn)}/{batch.id}"
-    return bool(s3.list_objects_v2(Bucket=settings.bucket, Prefix=prefix, MaxKeys=1).get("KeyCount"))
+    return _has_objects(s3, settings.bucket, prefix)
 
 
 def requeue_open_tasks(session: Session, batch_id: str, reason: str, max_attempts: int) -> tuple[int, int]:
     """The batch's tasks still awaiting a result: pending with ``attempts + 1``, failed at the limit."""
     now = utcnow()
-    submitted = [GenerationTask.batch_id == batch_id, GenerationTask.state == TaskState.SUBMITTED]
-    failed = session.execute(
-        update(GenerationTask)
-        .where(*submitted, GenerationTask.attempts + 1 >= max_attempts)
-        .where(GenerationTask.state.in_(legal_sources(TaskState.FAILED, {TaskState.SUBMITTED})))
-        .values(state=TaskState.FAILED, attempts=GenerationTask.attempts + 1, reason=reason, updated_at=now)
-        .execution_options(synchronize_session=False)
-    ).rowcount  # type: ignore[attr-defined]
-    retried = session.execute(
-        update(GenerationTask)
-        .where(*submitted)
-        .where(GenerationTask.state.in_(legal_sources(TaskState.PENDING, {TaskState.SUBMITTED})))
-        .values(
-            state=TaskState.PENDING,
-            attempts=GenerationTask.attempts + 1,
-            reason=reason,
-            batch_id=None,
-            pending_since=now,
-            updated_at=now,
+    changes = []
+    open_tasks = session.execute(
+        select(GenerationTask.id, GenerationTask.attempts).where(
+            GenerationTask.batch_id == batch_id, GenerationTask.state == TaskState.SUBMITTED
         )
-        .execution_options(synchronize_session=False)
-    ).rowcount  # type: ignore[attr-defined]
-    return int(retried), int(failed)
+    )
+    for task_id, attempts in open_tasks:
+        target = after_failure(attempts + 1, max_attempts)
+        check_transition(task_id, TaskState.SUBMITTED, target)
+        change = {"id": task_id, "state": target, "attempts": attempts + 1, "reason": reason, "updated_at": now}
+        if target == TaskState.PENDING:
+            change |= {"batch_id": None, "pending_since": now}
+        changes.append(change)
+    if changes:
+        session.execute(update(GenerationTask), changes)  # executemany, by primary key
+    failed = sum(change["state"] == TaskState.FAILED for change in changes)
+    return len(changes) - failed, failed

@@ -15,6 +15,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+from descgen.aws.queues import queue_arn
 from descgen.contract.sqs_batches import MAX_ENTRIES_PER_CALL, MessageSender, delete_messages
 
 log = logging.getLogger(__name__)
@@ -38,10 +39,6 @@ class RedriveReport:
     moved: int = 0
     listed: list[DeadLetter] = field(default_factory=list)
     move_task_handle: str | None = None
-
-
-def queue_arn(sqs: Any, queue_url: str) -> str:
-    return str(sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"])
 
 
 def list_dead_letters(sqs: Any, dlq_url: str, max_messages: int) -> RedriveReport:

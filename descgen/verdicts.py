@@ -31,6 +31,7 @@ from enum import StrEnum
 from descgen.contract.messages import RecordResult
 from descgen.contract.records import MARKER_PATTERN, find_markers
 from descgen.sanitize import sanitize_html
+from descgen.settings import Settings
 
 _FENCE_LINE = re.compile(r"^[ \t]*```[A-Za-z0-9_-]*[ \t]*$", re.MULTILINE)
 _HEALABLE_NAMES = frozenset(
@@ -59,6 +60,15 @@ class PublishRules:
     allowed_attributes: Mapping[str, Set[str]]
     min_chars: int
     max_chars: int
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> PublishRules:
+        return cls(
+            allowed_tags=settings.allowed_tags,
+            allowed_attributes=settings.allowed_attributes,
+            min_chars=settings.min_description_chars,
+            max_chars=settings.max_description_chars,
+        )
 
 
 @dataclass(frozen=True)

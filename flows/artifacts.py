@@ -15,8 +15,9 @@ from prefect.artifacts import (
     update_progress_artifact,
 )
 
+from descgen.aws.queues import QueueDepth
 from descgen.batching import RemainderAction
-from descgen.draining import DrainReport, QueueDepth
+from descgen.draining import DrainReport
 from descgen.generation import GenerationPlan, OnDemandRun, WrittenBatch
 from descgen.monitoring import MonitorReport
 

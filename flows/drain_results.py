@@ -8,7 +8,8 @@ from prefect import flow, get_run_logger
 from prefect.events import emit_event
 from pydantic import Field
 
-from descgen.draining import DrainReport, QueueDepth
+from descgen.aws.queues import QueueDepth
+from descgen.draining import DrainReport
 from descgen.settings import get_settings
 from flows.artifacts import DrainProgress, drain_artifacts
 from tasks.drain import drain_queue, queue_depths

@@ -32,13 +32,6 @@ DATABASE = REPO / "descgen-demo.sqlite3"
 DEADLINE_SECONDS = 150
 
 
-def wait_for(condition: object, what: str, deadline: float) -> None:
-    while not condition():  # type: ignore[operator]
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"gave up waiting for {what}")
-        time.sleep(0.5)
-
-
 def main() -> int:
     started = time.monotonic()
     deadline = started + DEADLINE_SECONDS
@@ -63,16 +56,7 @@ def main() -> int:
         from flows.monitor_jobs import monitor_jobs
 
         generate_descriptions(store=store)
-        bedrock = stack.client("bedrock")
-
-        def jobs_finished() -> bool:
-            jobs = bedrock.list_model_invocation_jobs()["invocationJobSummaries"]
-            return bool(jobs) and all(
-                job["status"] not in ("Submitted", "Validating", "Scheduled", "InProgress") for job in jobs
-            )
-
-        wait_for(jobs_finished, "the Bedrock batch job", deadline)
-        wait_for(stack.runner.idle, "parse_output", deadline)
+        stack.wait_until_idle(timeout=max(0.0, deadline - time.monotonic()))
 
         def nothing_open() -> bool:
             with session_scope(engine) as session:

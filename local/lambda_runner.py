@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from descgen.draining import queue_depth
+from descgen.aws.queues import queue_depth
 
 log = logging.getLogger(__name__)
 

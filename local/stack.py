@@ -19,14 +19,17 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
 import boto3
 from moto.server import ThreadedMotoServer
 
+from descgen.aws.queues import queue_arn
 from descgen.aws_layout import LAYOUT
 from descgen.contract.lambda_settings import CreateJobSettings, ParseOutputSettings, to_environ
+from descgen.monitoring import RUNNING
 from local.bedrock_emulator import BedrockEmulator
 from local.lambda_runner import LambdaFunction, LambdaRunner, s3_event, sns_event
 
@@ -138,7 +141,7 @@ class LocalStack:
             QueueName=LAYOUT.name(self.name_prefix, "dlq"),
             Attributes={"MessageRetentionPeriod": str(LAYOUT.dlq.message_retention_seconds)},
         )["QueueUrl"]
-        dlq_arn = self._queue_arn(sqs, self.dlq_url)
+        dlq_arn = queue_arn(sqs, self.dlq_url)
         self.queue_url = sqs.create_queue(
             QueueName=LAYOUT.name(self.name_prefix, "queue"),
             Attributes={
@@ -169,7 +172,7 @@ class LocalStack:
                 "QueueConfigurations": [
                     {
                         "Id": "parse-output",
-                        "QueueArn": self._queue_arn(sqs, self._parse_output_deliveries),
+                        "QueueArn": queue_arn(sqs, self._parse_output_deliveries),
                         "Events": ["s3:ObjectCreated:*"],
                         "Filter": {
                             "Key": {
@@ -184,16 +187,25 @@ class LocalStack:
             },
         )
 
+    def idle(self) -> bool:
+        """No emulated Bedrock job still running, and no Lambda delivery waiting or in hand."""
+        pages = self.client("bedrock").get_paginator("list_model_invocation_jobs").paginate()
+        jobs = [job for page in pages for job in page["invocationJobSummaries"]]
+        return all(job["status"] not in RUNNING for job in jobs) and self.runner.idle()
+
+    def wait_until_idle(self, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while not self.idle():
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"Bedrock jobs or Lambda deliveries still busy after {timeout:g}s")
+            time.sleep(0.1)
+
     def resubscribe_create_job(self) -> None:
         """The topic's subscription for create_bedrock_job (tests remove it to lose a delivery)."""
         sqs = self.client("sqs")
         self._subscription_arn = self.client("sns").subscribe(
-            TopicArn=self.topic_arn, Protocol="sqs", Endpoint=self._queue_arn(sqs, self._create_job_deliveries)
+            TopicArn=self.topic_arn, Protocol="sqs", Endpoint=queue_arn(sqs, self._create_job_deliveries)
         )["SubscriptionArn"]
-
-    @staticmethod
-    def _queue_arn(sqs: Any, queue_url: str) -> str:
-        return str(sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"])
 
     # --- configuration handed out ------------------------------------------------------
 

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from prefect import task
 
 from descgen import draining
+from descgen.aws.queues import QueueDepth, queue_depth
 from descgen.settings import get_settings
 from tasks.connections import aws, engine
 
@@ -23,7 +24,7 @@ def drain_queue(
 
 
 @task(retries=3, retry_delay_seconds=[2, 5, 15])
-def queue_depths() -> tuple[draining.QueueDepth, draining.QueueDepth]:
+def queue_depths() -> tuple[QueueDepth, QueueDepth]:
     settings = get_settings()
     sqs = aws().sqs
-    return draining.queue_depth(sqs, settings.queue_url), draining.queue_depth(sqs, settings.dlq_url)
+    return queue_depth(sqs, settings.queue_url), queue_depth(sqs, settings.dlq_url)

@@ -22,7 +22,7 @@ from descgen.contract.messages import RecordResult, ResultPage
 from descgen.contract.records import parse_record_id
 from descgen.db.descriptions import NewText, publish_ai_texts
 from descgen.db.models import GenerationTask, Product, utcnow
-from descgen.lifecycle import TaskState, check_transition
+from descgen.lifecycle import TaskState, after_failure, check_transition
 from descgen.verdicts import PublishRules, Verdict, judge
 
 log = logging.getLogger(__name__)
@@ -38,16 +38,12 @@ class ApplyReport:
     failed: int = 0
     stale: int = 0
     unknown: int = 0
-    input_tokens: int = 0
-    output_tokens: int = 0
     human_kept: list[str] = field(default_factory=list)  # "product/language" whose human text was kept
     reasons: list[str] = field(default_factory=list)
 
     def add(self, other: ApplyReport) -> None:
         for name in ("applied", "skipped_human", "retried", "failed", "stale", "unknown"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
-        self.input_tokens += other.input_tokens
-        self.output_tokens += other.output_tokens
         self.human_kept.extend(other.human_kept[: SAMPLE_LIMIT - len(self.human_kept)])
         self.reasons.extend(other.reasons[: SAMPLE_LIMIT - len(self.reasons)])
 
@@ -103,7 +99,6 @@ def apply_pages(session: Session, pages: Sequence[ResultPage], rules: PublishRul
         if task is None:
             continue
         for batch_id, attempt, result in deliveries:
-            _count_usage(report, result)
             if (state[task.id], task.batch_id, task.attempts) != (TaskState.SUBMITTED, batch_id, attempt):
                 report.stale += 1
                 continue
@@ -114,7 +109,7 @@ def apply_pages(session: Session, pages: Sequence[ResultPage], rules: PublishRul
                 accepted.setdefault(batch_id, []).append((task, text))
                 state[task.id] = TaskState.DONE  # or skipped, once the upsert says a human holds it
                 continue
-            target = _retry_or_fail(verdict.verdict, task.attempts + 1, max_attempts)
+            target = after_failure(task.attempts + 1, max_attempts, can_heal=verdict.verdict == Verdict.RETRY)
             check_transition(task.id, state[task.id], target)
             state[task.id] = target
             change = {"id": task.id, "state": target, "attempts": task.attempts + 1, "reason": verdict.reason}
@@ -143,15 +138,3 @@ def apply_pages(session: Session, pages: Sequence[ResultPage], rules: PublishRul
             change["updated_at"] = now
         session.execute(update(GenerationTask), changes)  # executemany, by primary key
     return report
-
-
-def _retry_or_fail(verdict: Verdict, attempts: int, max_attempts: int) -> TaskState:
-    if verdict == Verdict.FAIL or attempts >= max_attempts:
-        return TaskState.FAILED
-    return TaskState.PENDING
-
-
-def _count_usage(report: ApplyReport, result: RecordResult) -> None:
-    if result.usage is not None:
-        report.input_tokens += result.usage.input_tokens
-        report.output_tokens += result.usage.output_tokens

@@ -15,20 +15,19 @@ import pytest
 from prefect.testing.utilities import prefect_test_harness
 from sqlalchemy import func, select
 
+from descgen.aws.queues import queue_depth
 from descgen.db import migrate
 from descgen.db.catalog import load_catalog, mark_human_edited
 from descgen.db.models import Batch, Description, GenerationTask, Product
 from descgen.db.session import make_engine, session_scope
 from descgen.db.status import task_states
-from descgen.draining import publish_rules
 from descgen.lifecycle import OPEN_STATES
 from descgen.settings import get_settings
+from descgen.verdicts import PublishRules
 from local.bedrock_emulator import JobFaults
 from local.stack import LocalStack
 from tasks import connections
 from tests.builders import catalog
-
-RUNNING = {"Submitted", "Validating", "Scheduled", "InProgress", "Stopping"}
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -104,17 +103,6 @@ def load(engine, document) -> str:
     return store
 
 
-def wait_for_jobs_and_parser(stack: LocalStack, timeout: float = 60) -> None:
-    bedrock = stack.client("bedrock")
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        jobs = bedrock.list_model_invocation_jobs()["invocationJobSummaries"]
-        if all(job["status"] not in RUNNING for job in jobs) and stack.runner.idle():
-            return
-        time.sleep(0.1)
-    raise TimeoutError("jobs or parser still busy")
-
-
 def states(engine, store) -> dict[str, int]:
     with session_scope(engine) as session:
         return dict(task_states(session, store))
@@ -130,7 +118,7 @@ def settle(stack, engine, store, rounds: int = 10) -> None:
     from flows.monitor_jobs import monitor_jobs
 
     for _ in range(rounds):
-        wait_for_jobs_and_parser(stack)
+        stack.wait_until_idle(60)
         drain_results(max_seconds=10)
         monitor_jobs()
         if not open_tasks(engine, store):
@@ -295,7 +283,7 @@ def test_a_generate_run_killed_between_upload_and_publish_gets_its_job_exactly_o
     write_batch_file.fn(batch_id)
     # WHEN monitor-jobs runs (twice: the second must find the job, not ask again)
     assert monitor_jobs().republished == 1
-    wait_for_jobs_and_parser(stack)
+    stack.wait_until_idle(60)
     assert monitor_jobs().republished == 0
     settle(stack, engine, store)
     # THEN exactly one job was made for it and every task is done
@@ -412,20 +400,15 @@ def test_the_database_down_mid_run_deletes_nothing(stack, engine, monkeypatch):
     from flows.generate_descriptions import generate_descriptions
 
     generate_descriptions(store=store)
-    wait_for_jobs_and_parser(stack)
-    waiting = stack.client("sqs").get_queue_attributes(
-        QueueUrl=stack.queue_url, AttributeNames=["ApproximateNumberOfMessages"]
-    )["Attributes"]["ApproximateNumberOfMessages"]
-    assert int(waiting) > 0
+    stack.wait_until_idle(60)
+    waiting = queue_depth(stack.client("sqs"), stack.queue_url).visible
+    assert waiting > 0
     monkeypatch.setenv("DESCGEN_DATABASE_URL", "postgresql+psycopg://nobody@127.0.0.1:1/none")
     for cached in (get_settings, connections.engine):
         cached.cache_clear()
     with pytest.raises(Exception, match="database unavailable, nothing received"):
         drain_results(max_seconds=5)
-    after = stack.client("sqs").get_queue_attributes(
-        QueueUrl=stack.queue_url, AttributeNames=["ApproximateNumberOfMessages"]
-    )["Attributes"]["ApproximateNumberOfMessages"]
-    assert after == waiting
+    assert queue_depth(stack.client("sqs"), stack.queue_url).visible == waiting
     with session_scope(engine) as session:
         assert session.scalar(select(func.count()).select_from(Description)) == 0
 
@@ -479,7 +462,7 @@ def test_the_same_output_file_delivered_twice_leaves_the_same_rows(stack, engine
     s3.copy_object(
         Bucket=stack.bucket, Key=output, CopySource={"Bucket": stack.bucket, "Key": output}, MetadataDirective="REPLACE"
     )
-    wait_for_jobs_and_parser(stack)
+    stack.wait_until_idle(60)
     from flows.drain_results import drain_results
 
     report = drain_results(max_seconds=10)
@@ -497,9 +480,14 @@ def test_a_human_edit_survives_its_batch_and_the_drain_says_so(stack, engine):
     generate_descriptions(store=store)
     with session_scope(engine) as session:
         mark_human_edited(
-            session, store, "P2", "en", "<p>Anna wrote this one herself.</p>", publish_rules(get_settings())
+            session,
+            store,
+            "P2",
+            "en",
+            "<p>Anna wrote this one herself.</p>",
+            PublishRules.from_settings(get_settings()),
         )
-    wait_for_jobs_and_parser(stack)
+    stack.wait_until_idle(60)
     report = drain_results(max_seconds=10)
     assert (report.results.applied, report.results.skipped_human, report.results.human_kept) == (2, 1, ["P2/en"])
     with session_scope(engine) as session:
@@ -593,13 +581,13 @@ def test_a_batch_monitor_cannot_follow_does_not_hold_back_the_others(stack, engi
     from flows.generate_descriptions import generate_descriptions
 
     [lost] = generate_descriptions(store=broken)
-    wait_for_jobs_and_parser(stack)
+    stack.wait_until_idle(60)
     with session_scope(engine) as session:
         batch = session.get_one(Batch, lost.batch_id)
         batch.state = "submitted"
         batch.job_arn = "arn:aws:bedrock:us-east-1:123456789012:model-invocation-job/nosuchjob000"
     generate_descriptions(store=healthy)
-    wait_for_jobs_and_parser(stack)
+    stack.wait_until_idle(60)
     from flows.drain_results import drain_results
 
     drain_results(max_seconds=10)

@@ -7,6 +7,7 @@ import uuid
 import pytest
 from sqlalchemy import create_engine, func, select, text
 
+from descgen.aws.queues import queue_depth
 from descgen.db.models import Description, GenerationTask
 from descgen.db.session import make_engine, session_scope
 from descgen.draining import DatabaseUnavailable, drain
@@ -40,10 +41,7 @@ def send_pages(aws, queue_url, pages) -> None:
 
 
 def depth(aws, queue_url) -> int:
-    attributes = aws("sqs").get_queue_attributes(
-        QueueUrl=queue_url, AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"]
-    )["Attributes"]
-    return int(attributes["ApproximateNumberOfMessages"]) + int(attributes["ApproximateNumberOfMessagesNotVisible"])
+    return queue_depth(aws("sqs"), queue_url).total
 
 
 class SqsThatCutsTheDatabase:
