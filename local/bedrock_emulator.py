@@ -1,16 +1,38 @@
 """An Amazon Bedrock batch inference emulator that speaks the real API over HTTP, on loopback only.
 
 Production code talks to it with an unmodified ``boto3.client("bedrock", endpoint_url=emulator.url)``
-(and ``boto3.client("bedrock-runtime", ...)`` for ``InvokeModel``). Shapes, paths, query
-names, constraints and error status codes come from botocore's own service models, so
+(and ``boto3.client("bedrock-runtime", ...)`` for ``Converse`` and ``InvokeModel``). Shapes, paths,
+query names, constraints and error status codes come from botocore's own service models, so
 the emulator and boto3 cannot disagree about the wire format. Signatures are not checked.
 
 Operations
-    CreateModelInvocationJob   POST /model-invocation-job
+    CreateModelInvocationJob   POST /model-invocation-job                   (modelInvocationType
+                                                                              InvokeModel (default) | Converse)
     GetModelInvocationJob      GET  /model-invocation-job/{jobIdentifier}   (ARN or bare job id)
     ListModelInvocationJobs    GET  /model-invocation-jobs                  (filters, sort, pagination)
     StopModelInvocationJob     POST /model-invocation-job/{jobIdentifier}/stop
+    GetFoundationModel         GET  /foundation-models/{modelIdentifier}
+    GetInferenceProfile        GET  /inference-profiles/{inferenceProfileIdentifier}
+    Converse (runtime)         POST /model/{modelId}/converse
     InvokeModel (runtime)      POST /model/{modelId}/invoke
+
+Models. The emulator knows which models exist: by default every entry of descgen's model
+catalog (``descgen/model_catalog.json``) as an ``EmulatedModel`` (id, base model, lifecycle,
+batch, structured output, jobs-in-flight quota, whether it is an inference profile). The
+constructor's ``models`` adds entries or replaces those with the same id; ``set_model`` and the
+admin endpoint change one at run time. A model may be named by id, profile id or ARN
+(percent-encoded in paths). As Bedrock does:
+- CreateModelInvocationJob, after the clientRequestToken check (the same token still answers
+  the earlier job), refuses an unknown model ("The provided model identifier is invalid."), an
+  EOL one ("This model version has reached the end of its life. ...") and one without batch
+  support with ValidationException, and answers ServiceQuotaExceededException while the model
+  already has ``max_jobs_in_flight`` jobs Submitted, Validating, Scheduled, InProgress or Stopping
+  (counted per model, whether named by id or ARN);
+- Converse and InvokeModel refuse unknown and EOL models with ValidationException;
+- GetFoundationModel describes a base model (status ACTIVE or LEGACY, endOfLifeTime when known,
+  ON_DEMAND if it has an entry of its own, INFERENCE_PROFILE if a profile fronts it);
+  GetInferenceProfile describes a profile entry (SYSTEM_DEFINED, ACTIVE, its base model's ARN).
+  Unknown and EOL ones are ResourceNotFoundException.
 
 Each job runs in its own worker thread, so jobs progress concurrently, as they do in
 Bedrock. A job walks ``Submitted -> Validating -> Scheduled -> InProgress -> <terminal>``,
@@ -26,7 +48,19 @@ output URI ``s3://b/output/X/``:
     output/X/<jobId>/manifest.json.out   first
     output/X/<jobId>/X.jsonl.out         last: its ObjectCreated event starts the parser
 
-Both are single ``PutObject`` calls (the output streamed from the temporary file), so
+Records by invocation type (a body of the other type is a record error 400, as in Bedrock):
+    InvokeModel   modelInput is an Anthropic Messages body; modelOutput the Anthropic response
+                  (content, stop_reason, usage.input_tokens/output_tokens), exactly as before.
+    Converse      modelInput is a Converse body (system, messages, inferenceConfig, outputConfig),
+                  checked against botocore's Converse input shape, unknown keys refused; a body that
+                  fails is ``{"errorCode": 400, "errorMessage": "Malformed input request: ..."}``.
+                  modelOutput is the Converse response (output.message, stopReason, usage, metrics).
+With ``outputConfig.textFormat`` (a JSON schema) the answer's text is one JSON object that
+conforms to it (see ``local.offline_writer``); a model without structured output answers
+such a record with a record error 400 (Converse on the runtime: ValidationException). The
+manifest's token counts add up the records' usages.
+
+Both uploads are single ``PutObject`` calls (the output streamed from the temporary file), so
 the event is ``s3:ObjectCreated:Put``. (moto 5 also notifies on CompleteMultipartUpload,
 as ``s3:ObjectCreated:CompleteMultipartUpload``; one event type keeps tests simple.)
 Nothing is held in memory per record beyond a sort key and a file offset.
@@ -40,14 +74,19 @@ created, the last matching rule wins)
     record_error_rate       share of records answered with ``{"error": {"errorCode":
                             record_error_code, "errorMessage": record_error_message}}``
                             instead of ``modelOutput`` (429 and 500 heal on a retry; 400 does not).
-    missing_marker          the text lacks the marker.
-    foreign_marker          the text starts with another product's marker.
+    missing_marker          the text lacks the marker (structured: ``"marker": ""``).
+    foreign_marker          the text starts with another product's marker (structured: the
+                            ``marker`` property names another product).
     two_markers             the text starts with its own marker and has another product's
-                            marker before its second paragraph (as if a second description began).
-    code_fence              the text is wrapped in ```html ... ``` fences.
-    preamble                "Here is the description:" comes before the marker.
+                            marker before its second paragraph (as if a second description
+                            began; structured: that marker inside ``html``).
+    schema_violation        structured only: a required property is missing, or has the wrong
+                            type, or meta_title is longer than 60 characters (one, per record).
+    invalid_json            structured only: the JSON is cut in half, not parseable.
+    code_fence              the text is wrapped in ```html ... ``` fences (structured: ```json).
+    preamble                "Here is the description:" comes before the marker (or the JSON).
     empty_text              the text is empty.
-    max_tokens              the text is cut short and ``stop_reason`` is "max_tokens".
+    max_tokens              the text (or JSON) is cut short and the stop reason is "max_tokens".
     malformed_line          the output line is cut in half: not JSON, but its recordId is
                             still readable at its start.
     duplicate_record_rate   the record's line is written twice.
@@ -61,10 +100,22 @@ the same input and seed give byte-identical output. A malformed or faulty-text l
 still counts as a success in the manifest (the service thinks it answered); only
 record errors count as errors; a duplicate is counted once.
 
-Admin endpoints, for processes that cannot call ``set_faults`` (unsigned, plain JSON)
+Throttling (``set_throttles``, not per job): the next N calls of an operation answer
+ThrottlingException (HTTP 429; boto3's retries may absorb a few):
+``create_throttles`` (CreateModelInvocationJob), ``converse_throttles``, ``invoke_throttles``.
+
+Admin endpoints, for processes that cannot call Python methods (unsigned, plain JSON)
     GET    /_emulator/faults    -> {"rules": [{"jobNameContains": str|null, "faults": {...}}]}
     PUT    /_emulator/faults    {"jobNameContains": str|null, "faults": {<JobFaults field>: value}}
     DELETE /_emulator/faults    removes every rule
+    GET    /_emulator/models    -> {"models": [{"modelId", "baseModelId", "lifecycle", "batch",
+                                   "structuredOutput", "maxJobsInFlight", "profile", "name",
+                                   "provider", "eolDate"}]}
+    PUT    /_emulator/models    {"modelId": ..., <any of those fields>} changes one entry (or adds
+                                it); answers the entry. Jobs already created keep the old one.
+    GET    /_emulator/throttle  -> {"createModelInvocationJob": N, "converse": N, "invokeModel": N}
+    PUT    /_emulator/throttle  {"createModelInvocationJob": N, "converse": N, "invokeModel": N}
+                                (any of them): the next N calls answer ThrottlingException
 """
 
 from __future__ import annotations
@@ -81,7 +132,7 @@ import threading
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import IO, Any
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -90,15 +141,35 @@ import boto3
 import botocore.session
 from botocore.config import Config
 from botocore.exceptions import ClientError
-from botocore.model import OperationModel, Shape, StructureShape
+from botocore.model import ListShape, MapShape, OperationModel, Shape, StructureShape
 
 from descgen.contract.records import MARKER_PATTERN
-from local.offline_writer import estimate_tokens, write_response
+from descgen.model_catalog import ModelInfo, load_model_catalog
+from local.offline_writer import (
+    Answer,
+    answer_anthropic,
+    answer_converse,
+    anthropic_response,
+    converse_response,
+    estimate_tokens,
+    requested_schema,
+)
 
 logger = logging.getLogger(__name__)
 
 OUTCOMES = ("Completed", "PartiallyCompleted", "Failed", "Stopped", "Expired")
 TERMINAL_STATUSES = frozenset({"Completed", "PartiallyCompleted", "Failed", "Stopped", "Expired"})
+# The statuses of a job that holds one of its model's job slots (the jobs-in-flight quota).
+IN_FLIGHT_STATUSES = frozenset({"Submitted", "Validating", "Scheduled", "InProgress", "Stopping"})
+LIFECYCLES = ("ACTIVE", "LEGACY", "EOL")
+# The operations a throttling fault can hit, by their admin name.
+THROTTLED_OPERATIONS = ("createModelInvocationJob", "converse", "invokeModel")
+# Bedrock's own wording.
+INVALID_MODEL_MESSAGE = "The provided model identifier is invalid."
+EOL_MESSAGE = (
+    "This model version has reached the end of its life. Please refer to the AWS documentation for more details."
+)
+THROTTLED_MESSAGE = "Too many requests, please wait before trying again."
 # Bedrock's own file naming, kept here rather than taken from descgen: the emulator copies AWS, not our contract.
 MANIFEST_NAME = "manifest.json.out"
 OUTPUT_SUFFIX = ".out"
@@ -107,7 +178,17 @@ DEFAULT_TIMEOUT_HOURS = 168
 DEFAULT_PAGE_SIZE = 1000
 ONE_GIB = 1 << 30
 _PREAMBLE = "Here is the description:\n\n"
-_TEXT_FAULTS = ("missing_marker", "foreign_marker", "two_markers", "preamble", "code_fence", "empty_text", "max_tokens")
+_TEXT_FAULTS = (
+    "missing_marker",
+    "foreign_marker",
+    "two_markers",
+    "schema_violation",
+    "invalid_json",
+    "preamble",
+    "code_fence",
+    "empty_text",
+    "max_tokens",
+)
 
 
 @dataclass(frozen=True)
@@ -118,7 +199,7 @@ class JobFaults:
     partial_fraction: float = 0.5
     record_error_rate: float = 0.0
     record_error_code: int = 429
-    record_error_message: str = "Too many requests, please wait before trying again."
+    record_error_message: str = THROTTLED_MESSAGE
     missing_marker: float = 0.0
     foreign_marker: float = 0.0
     two_markers: float = 0.0
@@ -126,6 +207,8 @@ class JobFaults:
     preamble: float = 0.0
     empty_text: float = 0.0
     max_tokens: float = 0.0
+    invalid_json: float = 0.0
+    schema_violation: float = 0.0
     malformed_line: float = 0.0
     duplicate_record_rate: float = 0.0
     crlf_line_ends: bool = False
@@ -158,11 +241,91 @@ class FaultRule:
         return {"jobNameContains": self.job_name_contains, "faults": dataclasses.asdict(self.faults)}
 
 
+@dataclass(frozen=True)
+class EmulatedModel:
+    """One model or inference profile the emulator knows (by default, one entry of descgen's model catalog)."""
+
+    id: str
+    base_model_id: str = ""  # the foundation model behind it; "" means ``id`` itself
+    lifecycle: str = "ACTIVE"  # ACTIVE | LEGACY | EOL
+    batch: bool = True
+    structured_output: bool = False
+    max_jobs_in_flight: int = 20
+    profile: bool = False  # an inference profile id (us.…, global.…) rather than a foundation model id
+    name: str = ""
+    provider: str = ""
+    eol_date: date | None = None
+
+    def __post_init__(self) -> None:
+        if not self.base_model_id:
+            object.__setattr__(self, "base_model_id", self.id)
+        if self.lifecycle not in LIFECYCLES:
+            raise ValueError(f"lifecycle must be one of {LIFECYCLES}, not {self.lifecycle!r}")
+        for flag in ("batch", "structured_output", "profile"):
+            if not isinstance(getattr(self, flag), bool):
+                raise ValueError(f"{flag} must be true or false")
+        if isinstance(self.max_jobs_in_flight, bool) or not (
+            isinstance(self.max_jobs_in_flight, int) and self.max_jobs_in_flight >= 0
+        ):
+            raise ValueError(f"max_jobs_in_flight must be a whole number >= 0, not {self.max_jobs_in_flight!r}")
+
+    @classmethod
+    def from_catalog(cls, info: ModelInfo) -> EmulatedModel:
+        return cls(
+            id=info.id,
+            base_model_id=info.base_model_id,
+            lifecycle=info.lifecycle,
+            batch=info.batch,
+            structured_output=info.structured_output,
+            max_jobs_in_flight=info.quota.max_jobs_in_flight,
+            profile=info.inference_profile != "none",
+            name=info.name,
+            provider=info.provider,
+            eol_date=info.eol_date,
+        )
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any], current: EmulatedModel | None = None) -> EmulatedModel:
+        """The admin endpoint's body applied to the current entry (or to a new one of that id)."""
+        unknown = sorted(set(data) - set(_MODEL_FIELDS) - {"modelId"})
+        if unknown:
+            raise ValueError(f"unknown model fields {unknown}; known: {sorted(_MODEL_FIELDS)}")
+        changes = {_MODEL_FIELDS[name]: value for name, value in data.items() if name in _MODEL_FIELDS}
+        if isinstance(changes.get("eol_date"), str):
+            changes["eol_date"] = date.fromisoformat(changes["eol_date"])
+        return dataclasses.replace(current or cls(id=str(data["modelId"])), **changes)
+
+    def to_json(self) -> dict[str, Any]:
+        values = {wire: getattr(self, name) for wire, name in _MODEL_FIELDS.items()}
+        values["eolDate"] = self.eol_date.isoformat() if self.eol_date else None
+        return {"modelId": self.id, **values}
+
+
+# The admin endpoint's names for EmulatedModel's fields.
+_MODEL_FIELDS = {
+    "baseModelId": "base_model_id",
+    "lifecycle": "lifecycle",
+    "batch": "batch",
+    "structuredOutput": "structured_output",
+    "maxJobsInFlight": "max_jobs_in_flight",
+    "profile": "profile",
+    "name": "name",
+    "provider": "provider",
+    "eolDate": "eol_date",
+}
+
+
+def catalog_models() -> dict[str, EmulatedModel]:
+    """The emulator's default model table: every entry of descgen's model catalog."""
+    return {info.id: EmulatedModel.from_catalog(info) for info in load_model_catalog().models}
+
+
 @dataclass
 class _Job:
     job_id: str
     arn: str
     request: dict[str, Any]
+    model: EmulatedModel
     faults: JobFaults
     submit_time: datetime
     sequence: int
@@ -176,6 +339,10 @@ class _Job:
     @property
     def name(self) -> str:
         return str(self.request["jobName"])
+
+    @property
+    def invocation_type(self) -> str:
+        return str(self.request.get("modelInvocationType", "InvokeModel"))
 
     def describe(self) -> dict[str, Any]:
         """The GetModelInvocationJob body (the list summaries carry the same fields)."""
@@ -196,7 +363,7 @@ class _Job:
             "vpcConfig": self.request.get("vpcConfig"),
             "timeoutDurationInHours": timeout,
             "jobExpirationTime": _timestamp(self.submit_time + timedelta(hours=timeout)),
-            "modelInvocationType": self.request.get("modelInvocationType"),
+            "modelInvocationType": self.invocation_type,
             **self.counts,
         }
         return {key: value for key, value in body.items() if value is not None}
@@ -237,7 +404,9 @@ class BedrockEmulator:
         min_records: int = 100,
         max_records: int = 50_000,
         max_input_bytes: int = ONE_GIB,
+        models: Mapping[str, EmulatedModel] | None = None,
     ) -> None:
+        """``models`` adds entries to the catalog's table, or replaces those with the same id."""
         self.region = region
         self.account_id = account_id
         self._port = port
@@ -249,7 +418,9 @@ class BedrockEmulator:
         session = botocore.session.get_session()
         self._control = session.get_service_model("bedrock")
         self._runtime = session.get_service_model("bedrock-runtime")
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()  # re-entrant: a create holds it while it looks the model up
+        self._models = {**catalog_models(), **{model.id: model for model in (models or {}).values()}}
+        self._throttles = dict.fromkeys(THROTTLED_OPERATIONS, 0)
         self._jobs: dict[str, _Job] = {}
         self._jobs_by_token: dict[str, _Job] = {}
         self._rules: list[FaultRule] = []
@@ -311,6 +482,75 @@ class BedrockEmulator:
                 chosen = rule.faults
         return chosen
 
+    def set_throttles(
+        self,
+        *,
+        create_throttles: int | None = None,
+        converse_throttles: int | None = None,
+        invoke_throttles: int | None = None,
+    ) -> None:
+        """The next N calls of each operation answer ThrottlingException (None leaves a count as it is)."""
+        self._update_throttles(
+            {
+                "createModelInvocationJob": create_throttles,
+                "converse": converse_throttles,
+                "invokeModel": invoke_throttles,
+            }
+        )
+
+    def throttles(self) -> dict[str, int]:
+        """How many calls of each operation are still to be throttled, by admin name."""
+        with self._lock:
+            return dict(self._throttles)
+
+    def _update_throttles(self, counts: Mapping[str, Any]) -> None:
+        unknown = sorted(set(counts) - set(THROTTLED_OPERATIONS))
+        if unknown:
+            raise ValueError(f"unknown operations {unknown}; known: {list(THROTTLED_OPERATIONS)}")
+        for operation, count in counts.items():
+            if count is not None and (isinstance(count, bool) or not isinstance(count, int) or count < 0):
+                raise ValueError(f"{operation} must be a whole number >= 0, not {count!r}")
+        with self._lock:
+            self._throttles.update({operation: count for operation, count in counts.items() if count is not None})
+
+    def _throttle(self, operation: str) -> None:
+        """Answers ThrottlingException if a throttling fault still has calls of this operation to take."""
+        with self._lock:
+            if self._throttles[operation] > 0:
+                self._throttles[operation] -= 1
+                raise ApiError("ThrottlingException", THROTTLED_MESSAGE)
+
+    # ------------------------------------------------------------------ models
+
+    def models(self) -> dict[str, EmulatedModel]:
+        with self._lock:
+            return dict(self._models)
+
+    def set_model(self, model: EmulatedModel) -> None:
+        """Adds the model, or replaces the entry with its id (jobs already created keep the old entry)."""
+        with self._lock:
+            self._models[model.id] = model
+
+    def _put_model(self, request: dict[str, Any]) -> dict[str, Any]:
+        if not isinstance(request.get("modelId"), str) or not request["modelId"]:
+            raise ApiError("ValidationException", "modelId must be a non-empty string.")
+        try:
+            model = EmulatedModel.from_json(request, self.models().get(request["modelId"]))
+        except (TypeError, ValueError) as error:
+            raise ApiError("ValidationException", str(error)) from error
+        self.set_model(model)
+        return model.to_json()
+
+    def _usable_model(self, identifier: str) -> EmulatedModel:
+        """The entry for a model id, profile id or either's ARN; ValidationException if unknown or EOL."""
+        with self._lock:
+            model = self._models.get(_model_key(identifier))
+        if model is None:
+            raise ApiError("ValidationException", INVALID_MODEL_MESSAGE)
+        if model.lifecycle == "EOL":
+            raise ApiError("ValidationException", EOL_MESSAGE)
+        return model
+
     # ------------------------------------------------------------------ HTTP dispatch
 
     def _handle(self, method: str, raw_path: str, body: bytes) -> _Reply:
@@ -337,8 +577,26 @@ class BedrockEmulator:
                 return _json_reply(self._stop_job(identifier))
             case "GET", ["model-invocation-jobs"]:
                 return _json_reply(self._list_jobs(query))
+            case "GET", ["foundation-models", identifier]:
+                return _json_reply(self._get_foundation_model(identifier))
+            case "GET", ["inference-profiles", identifier]:
+                return _json_reply(self._get_inference_profile(identifier))
             case "POST", ["model", model_id, "invoke"]:
                 return self._invoke_model(model_id, body)
+            case "POST", ["model", model_id, "converse"]:
+                return self._converse(model_id, body)
+            case "GET", ["_emulator", "models"]:
+                return _json_reply({"models": [model.to_json() for model in self.models().values()]})
+            case "PUT", ["_emulator", "models"]:
+                return _json_reply(self._put_model(_json_object(body)))
+            case "GET", ["_emulator", "throttle"]:
+                return _json_reply(self.throttles())
+            case "PUT", ["_emulator", "throttle"]:
+                try:
+                    self._update_throttles(_json_object(body))
+                except ValueError as error:
+                    raise ApiError("ValidationException", str(error)) from error
+                return _json_reply(self.throttles())
             case "GET", ["_emulator", "faults"]:
                 return _json_reply({"rules": [rule.to_json() for rule in self.fault_rules()]})
             case "PUT", ["_emulator", "faults"]:
@@ -368,12 +626,31 @@ class BedrockEmulator:
     # ------------------------------------------------------------------ operations
 
     def _create_job(self, request: dict[str, Any]) -> dict[str, Any]:
+        self._throttle("createModelInvocationJob")
         _check(self._control.operation_model("CreateModelInvocationJob").input_shape, request)
         token = request.get("clientRequestToken")
         with self._lock:
             if token is not None and token in self._jobs_by_token:
                 # Idempotency: the same token is the same request; Bedrock ignores it and answers as before.
                 return {"jobArn": self._jobs_by_token[token].arn}
+            model = self._usable_model(request["modelId"])
+            if not model.batch:
+                raise ApiError(
+                    "ValidationException", f"The model {request['modelId']} does not support batch inference."
+                )
+            # Counted per model: a job that named it by ARN holds one of the same slots.
+            key = _model_key(request["modelId"])
+            in_flight = sum(
+                1
+                for job in self._jobs.values()
+                if job.status in IN_FLIGHT_STATUSES and _model_key(job.request["modelId"]) == key
+            )
+            if in_flight >= model.max_jobs_in_flight:
+                raise ApiError(
+                    "ServiceQuotaExceededException",
+                    f"You have reached the quota of {model.max_jobs_in_flight} batch inference jobs in progress or "
+                    f"submitted for {request['modelId']}. Try again when a job has ended.",
+                )
             if any(job.name == request["jobName"] for job in self._jobs.values()):
                 raise ApiError("ConflictException", f"A job named {request['jobName']} already exists.")
             job_id = uuid.uuid4().hex[:12]
@@ -382,6 +659,7 @@ class BedrockEmulator:
                 job_id=job_id,
                 arn=f"arn:aws:bedrock:{self.region}:{self.account_id}:model-invocation-job/{job_id}",
                 request=request,
+                model=model,
                 faults=self._faults_for(request["jobName"]),
                 submit_time=now,
                 sequence=len(self._jobs),
@@ -435,22 +713,110 @@ class BedrockEmulator:
             reply["nextToken"] = base64.urlsafe_b64encode(str(end).encode()).decode()
         return reply
 
+    def _get_foundation_model(self, identifier: str) -> dict[str, Any]:
+        _check(self._control.operation_model("GetFoundationModel").input_shape, {"modelIdentifier": identifier})
+        model_id = _model_key(identifier)
+        with self._lock:
+            # A base model may have no entry of its own, only profiles in front of it (the catalog lists
+            # what descgen sends): then the profiles describe it.
+            entries = [model for model in self._models.values() if model.base_model_id == model_id]
+        own = next((model for model in entries if model.id == model_id and not model.profile), None)
+        profiles = [model for model in entries if model.profile and model.lifecycle != "EOL"]
+        described = own or next(iter(profiles), None)
+        if described is None or described.lifecycle == "EOL":
+            raise ApiError("ResourceNotFoundException", f"The model {identifier} was not found.")
+        lifecycle: dict[str, Any] = {"status": described.lifecycle}
+        if described.eol_date is not None:
+            lifecycle["endOfLifeTime"] = _timestamp(datetime.combine(described.eol_date, time(), UTC))
+        return {
+            "modelDetails": {
+                "modelArn": self._foundation_model_arn(model_id),
+                "modelId": model_id,
+                "modelName": _base_name(described),
+                "providerName": described.provider or model_id.split(".", 1)[0].capitalize(),
+                "inputModalities": ["TEXT"],
+                "outputModalities": ["TEXT"],
+                "responseStreamingSupported": True,
+                "customizationsSupported": [],
+                "inferenceTypesSupported": (["ON_DEMAND"] if own else []) + (["INFERENCE_PROFILE"] if profiles else []),
+                "modelLifecycle": lifecycle,
+            }
+        }
+
+    def _get_inference_profile(self, identifier: str) -> dict[str, Any]:
+        operation = self._control.operation_model("GetInferenceProfile")
+        _check(operation.input_shape, {"inferenceProfileIdentifier": identifier})
+        profile_id = _model_key(identifier)
+        model = self.models().get(profile_id)
+        if model is None or not model.profile or model.lifecycle == "EOL":
+            raise ApiError("ResourceNotFoundException", f"The inference profile {identifier} was not found.")
+        geography = profile_id.split(".", 1)[0]  # us, eu, apac, global, ...
+        area = "Global" if geography == "global" else geography.upper()
+        return {
+            "inferenceProfileId": profile_id,
+            "inferenceProfileArn": f"arn:aws:bedrock:{self.region}:{self.account_id}:inference-profile/{profile_id}",
+            "inferenceProfileName": " ".join(part for part in (area, model.provider, _base_name(model)) if part),
+            "description": f"Routes requests to {_base_name(model)} across Regions.",
+            "status": "ACTIVE",
+            "type": "SYSTEM_DEFINED",
+            # Bedrock lists each Region of the profile's geography; one Region is enough to follow the ARN.
+            "models": [{"modelArn": self._foundation_model_arn(model.base_model_id)}],
+        }
+
+    def _foundation_model_arn(self, model_id: str) -> str:
+        return f"arn:aws:bedrock:{self.region}::foundation-model/{model_id}"
+
     def _invoke_model(self, model_id: str, body: bytes) -> _Reply:
+        self._throttle("invokeModel")
+        model = self._usable_model(model_id)
         try:
             request = json.loads(body)
-            response = write_response(request, model_id=model_id)
         except ValueError as error:
             raise ApiError("ValidationException", f"Malformed input request: {error}") from error
-        usage = response["usage"]
+        answer, _ = self._model_answer("InvokeModel", model, model_id, request)
         return _Reply(
             200,
-            json.dumps(response, ensure_ascii=False).encode(),
+            json.dumps(anthropic_response(answer, request=request, model_id=model_id), ensure_ascii=False).encode(),
             {
                 "Content-Type": "application/json",
-                "X-Amzn-Bedrock-Input-Token-Count": str(usage["input_tokens"]),
-                "X-Amzn-Bedrock-Output-Token-Count": str(usage["output_tokens"]),
+                "X-Amzn-Bedrock-Input-Token-Count": str(answer.input_tokens),
+                "X-Amzn-Bedrock-Output-Token-Count": str(answer.output_tokens),
             },
         )
+
+    def _converse(self, model_id: str, body: bytes) -> _Reply:
+        self._throttle("converse")
+        model = self._usable_model(model_id)
+        answer, _ = self._model_answer("Converse", model, model_id, _json_object(body))
+        return _json_reply(converse_response(answer))
+
+    def _model_answer(
+        self, invocation_type: str, model: EmulatedModel, model_id: str, body: Any
+    ) -> tuple[Answer, dict[str, Any] | None]:
+        """What the model answers to one request body, and the JSON schema it was asked to follow.
+
+        ValidationException for a body the model refuses: malformed, of the other invocation type,
+        or asking a model without structured output for a schema.
+        """
+        try:
+            if not isinstance(body, dict):
+                raise ValueError("the request body must be a JSON object")
+            if invocation_type == "InvokeModel":
+                return answer_anthropic(body), None
+            # The body becomes a Converse request for this model, so that is what is checked; closed:
+            # a key the shape does not know (an Anthropic body's anthropic_version) is refused.
+            _check(self._runtime.operation_model("Converse").input_shape, {**body, "modelId": model_id}, closed=True)
+            schema = requested_schema(body)
+            answer = answer_converse(body)
+        except (ValueError, ApiError) as error:
+            raise ApiError("ValidationException", f"Malformed input request: {error}") from error
+        if schema is not None and not model.structured_output:
+            raise ApiError(
+                "ValidationException",
+                f"The model {model_id} does not support structured output. Remove outputConfig.textFormat and "
+                "try again.",
+            )
+        return answer, schema
 
     def _find_job(self, identifier: str) -> _Job:
         shape = self._control.operation_model("GetModelInvocationJob").input_shape
@@ -587,28 +953,32 @@ class BedrockEmulator:
         self._finish(job, status, message)
 
     def _answer(self, job: _Job, record: dict[str, Any], stats: dict[str, int]) -> bytes:
-        faults, record_id = job.faults, record["recordId"]
-        answer: dict[str, Any] = {"recordId": record_id, "modelInput": record["modelInput"]}
+        faults, record_id, body = job.faults, record["recordId"], record["modelInput"]
+        line: dict[str, Any] = {"recordId": record_id, "modelInput": body}
         if _picked(faults, record_id, "record_error_rate"):
-            answer["error"] = {"errorCode": faults.record_error_code, "errorMessage": faults.record_error_message}
+            line["error"] = {"errorCode": faults.record_error_code, "errorMessage": faults.record_error_message}
             stats["error"] += 1
         else:
             try:
-                output = write_response(record["modelInput"], model_id=job.request["modelId"])
-            except ValueError as error:
+                answer, schema = self._model_answer(job.invocation_type, job.model, job.request["modelId"], body)
+            except ApiError as error:
                 # What Bedrock does with a body the model rejects: a record error, not a failed job.
-                answer["error"] = {"errorCode": 400, "errorMessage": f"Malformed input request: {error}"}
+                line["error"] = {"errorCode": 400, "errorMessage": error.message}
                 stats["error"] += 1
             else:
-                output = _with_text_faults(output, faults, record_id)
-                answer["modelOutput"] = output
+                answer = _with_text_faults(answer, schema, faults, record_id)
+                line["modelOutput"] = (
+                    converse_response(answer)
+                    if job.invocation_type == "Converse"
+                    else anthropic_response(answer, request=body, model_id=job.request["modelId"])
+                )
                 stats["success"] += 1
-                stats["input_tokens"] += output["usage"]["input_tokens"]
-                stats["output_tokens"] += output["usage"]["output_tokens"]
-        line = json.dumps(answer, ensure_ascii=False).encode()
+                stats["input_tokens"] += answer.input_tokens
+                stats["output_tokens"] += answer.output_tokens
+        raw = json.dumps(line, ensure_ascii=False).encode()
         if _picked(faults, record_id, "malformed_line"):
-            line = line[: len(line) // 2]
-        return line
+            raw = raw[: len(raw) // 2]
+        return raw
 
     def _count(self, job: _Job, stats: dict[str, int]) -> None:
         with self._lock:
@@ -677,36 +1047,85 @@ def _foreign_marker(marker: str) -> str:
     return f"#other-{hashlib.sha256(product.encode()).hexdigest()[:8]}#{language}#"
 
 
-def _with_text_faults(output: dict[str, Any], faults: JobFaults, record_id: str) -> dict[str, Any]:
+def _with_text_faults(answer: Answer, schema: dict[str, Any] | None, faults: JobFaults, record_id: str) -> Answer:
+    """The answer with the record's text faults: on the text, or on the JSON object of a structured answer."""
     chosen = [name for name in _TEXT_FAULTS if _picked(faults, record_id, name)]
     if not chosen:
-        return output
-    text = "".join(block.get("text", "") for block in output["content"])
-    found = MARKER_PATTERN.match(text)
-    marker = found.group(0) if found else ""
-    body = text[len(marker) :]
-    stop_reason = output["stop_reason"]
-    if "two_markers" in chosen and marker:
-        second_paragraph = body.find("\n<ul>")
-        cut = second_paragraph if second_paragraph >= 0 else len(body) // 2
-        body = f"{body[:cut]}\n{_foreign_marker(marker)}{body[cut:]}"
-    if "foreign_marker" in chosen and marker:
-        marker = _foreign_marker(marker)
-    if "missing_marker" in chosen:
-        marker = ""
-        body = body.lstrip("\n")
-    text = marker + body
+        return answer
+    text, stop_reason = answer.text, answer.stop_reason
+    if schema is None:
+        text = _marker_faults(text, chosen)
+    else:
+        text = _json_faults(text, chosen, schema, _unit_hash(faults.seed, record_id, "schema_violation_kind"))
     if "preamble" in chosen:
         text = _PREAMBLE + text
     if "code_fence" in chosen:
-        text = f"```html\n{text}\n```"
+        text = f"```{'html' if schema is None else 'json'}\n{text}\n```"
     if "empty_text" in chosen:
         text = ""
     if "max_tokens" in chosen:
         text = text[: len(text) // 3]
         stop_reason = "max_tokens"
-    usage = {**output["usage"], "output_tokens": estimate_tokens(text)}
-    return {**output, "content": [{"type": "text", "text": text}], "stop_reason": stop_reason, "usage": usage}
+    return dataclasses.replace(answer, text=text, stop_reason=stop_reason, output_tokens=estimate_tokens(text))
+
+
+def _marker_faults(text: str, chosen: list[str]) -> str:
+    found = MARKER_PATTERN.match(text)
+    marker = found.group(0) if found else ""
+    body = text[len(marker) :]
+    if "two_markers" in chosen and marker:
+        body = _with_foreign_marker_inside(body, marker)
+    if "foreign_marker" in chosen and marker:
+        marker = _foreign_marker(marker)
+    if "missing_marker" in chosen:
+        marker = ""
+        body = body.lstrip("\n")
+    return marker + body
+
+
+def _json_faults(text: str, chosen: list[str], schema: Mapping[str, Any], kind: float) -> str:
+    """Marker faults on the ``marker`` and ``html`` properties, then the structured faults."""
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return text  # already cut short by the request's own token limit
+    marker = data.get("marker")
+    if "two_markers" in chosen and marker and isinstance(data.get("html"), str):
+        data["html"] = _with_foreign_marker_inside(data["html"], marker)
+    if "foreign_marker" in chosen and marker:
+        data["marker"] = _foreign_marker(marker)
+    if "missing_marker" in chosen:
+        data["marker"] = ""
+    if "schema_violation" in chosen:
+        _break_schema(data, schema, kind)
+    text = json.dumps(data, ensure_ascii=False)
+    if "invalid_json" in chosen:
+        text = text[: len(text) // 2]
+    return text
+
+
+def _break_schema(data: dict[str, Any], schema: Mapping[str, Any], kind: float) -> None:
+    """One violation, picked by ``kind`` (0 to 1): a required property missing, one of the wrong type,
+    or (where there is one) a meta_title longer than 60 characters."""
+    required = schema.get("required")
+    names = [name for name in required if name in data] if isinstance(required, list) else list(data)
+    victim = names[-1] if names else "meta_title"
+    ways = ["missing", "wrong type"] + (["too long"] if isinstance(data.get("meta_title"), str) else [])
+    way = ways[int(kind * len(ways))]
+    if way == "missing":
+        data.pop(victim, None)
+    elif way == "wrong type":
+        data[victim] = [data.get(victim)]
+    else:
+        title = data["meta_title"]
+        data["meta_title"] = f"{title} – {title} – {title} – {title} – {title}"[:61].ljust(61, ".")
+
+
+def _with_foreign_marker_inside(body: str, marker: str) -> str:
+    """Another product's marker before the body's second paragraph (as if a second description began)."""
+    second_paragraph = body.find("\n<ul>")
+    cut = second_paragraph if second_paragraph >= 0 else len(body) // 2
+    return f"{body[:cut]}\n{_foreign_marker(marker)}{body[cut:]}"
 
 
 # ---------------------------------------------------------------------- wire helpers
@@ -715,7 +1134,9 @@ def _with_text_faults(output: dict[str, Any], faults: JobFaults, record_id: str)
 def _s3_client(endpoint_url: str | None, region: str) -> Any:
     session = boto3.session.Session()
     # An emulated S3 (moto) accepts any keys; fall back to dummy ones so a bare laptop works.
-    keys = {} if session.get_credentials() else {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
+    keys: dict[str, Any] = (
+        {} if session.get_credentials() else {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
+    )
     return session.client(
         "s3",
         endpoint_url=endpoint_url,
@@ -771,7 +1192,8 @@ def _json_object(body: bytes) -> dict[str, Any]:
 def _query_params(operation: OperationModel, query: dict[str, str]) -> dict[str, Any]:
     """Query-string values, typed by the operation's input shape (names come from the model)."""
     params: dict[str, Any] = {}
-    for member, shape in operation.input_shape.members.items():
+    members = operation.input_shape.members if operation.input_shape else {}
+    for member, shape in members.items():
         wire_name = shape.serialization.get("name", member)
         if shape.serialization.get("location") != "querystring" or wire_name not in query:
             continue
@@ -788,12 +1210,21 @@ def _query_params(operation: OperationModel, query: dict[str, str]) -> dict[str,
     return params
 
 
-def _check(shape: Shape, value: Any, path: str = "") -> None:
-    """Checks a value against a botocore shape's constraints, the way the service does."""
+def _check(shape: Shape | None, value: Any, path: str = "", *, closed: bool = False) -> None:
+    """Checks a value against a botocore shape's constraints, the way the service does.
+
+    ``closed``: a member the shape does not have is refused too, as a model refuses an
+    unknown key in a request body (boto3 itself never sends one).
+    """
     where = path or "request"
+    if shape is None or shape.metadata.get("document"):
+        return  # no input, or any JSON value
     if isinstance(shape, StructureShape):
         if not isinstance(value, dict):
             raise _invalid(where, value, "Member must be an object")
+        unknown = sorted(set(value) - set(shape.members)) if closed else []
+        if unknown:
+            raise ApiError("ValidationException", f"extraneous key [{_join(path, unknown[0])}] is not permitted")
         present = [name for name in shape.members if value.get(name) is not None]
         if shape.metadata.get("union") and len(present) != 1:
             raise _invalid(where, value, f"Member must set exactly one of {sorted(shape.members)}")
@@ -801,30 +1232,39 @@ def _check(shape: Shape, value: Any, path: str = "") -> None:
             if value.get(name) is None:
                 raise _invalid(_join(path, name), None, "Member must not be null")
         for name in present:
-            _check(shape.members[name], value[name], _join(path, name))
+            _check(shape.members[name], value[name], _join(path, name), closed=closed)
         return
+    number = isinstance(value, int | float) and not isinstance(value, bool)
     checks: dict[str, Callable[[], bool]] = {
         "list": lambda: isinstance(value, list),
+        "map": lambda: isinstance(value, dict),
         "string": lambda: isinstance(value, str),
         "integer": lambda: isinstance(value, int) and not isinstance(value, bool),
         "long": lambda: isinstance(value, int) and not isinstance(value, bool),
+        "float": lambda: number,
+        "double": lambda: number,
         "boolean": lambda: isinstance(value, bool),
     }
     if shape.type_name in checks and not checks[shape.type_name]():
         raise _invalid(where, value, f"Member must be of type {shape.type_name}")
     meta = shape.metadata
-    size, measure = (len(value), "length") if isinstance(value, list | str) else (value, "value")
-    if isinstance(size, int) and "min" in meta and size < meta["min"]:
-        raise _invalid(where, value, f"Member must have {measure} greater than or equal to {meta['min']}")
-    if isinstance(size, int) and "max" in meta and size > meta["max"]:
-        raise _invalid(where, value, f"Member must have {measure} less than or equal to {meta['max']}")
-    if isinstance(value, str) and shape.enum and value not in shape.enum:
-        raise _invalid(where, value, f"Member must satisfy enum value set: {shape.enum}")
+    size, measure = (len(value), "length") if isinstance(value, list | str | dict) else (value, "value")
+    if number or isinstance(value, list | str | dict):
+        if "min" in meta and size < meta["min"]:
+            raise _invalid(where, value, f"Member must have {measure} greater than or equal to {meta['min']}")
+        if "max" in meta and size > meta["max"]:
+            raise _invalid(where, value, f"Member must have {measure} less than or equal to {meta['max']}")
+    enum = getattr(shape, "enum", None)
+    if isinstance(value, str) and enum and value not in enum:
+        raise _invalid(where, value, f"Member must satisfy enum value set: {enum}")
     if isinstance(value, str) and "pattern" in meta and not re.fullmatch(meta["pattern"], value):
         raise _invalid(where, value, f"Member must satisfy regular expression pattern: {meta['pattern']}")
-    if shape.type_name == "list" and isinstance(value, list):
+    if isinstance(shape, ListShape) and isinstance(value, list):
         for position, item in enumerate(value):
-            _check(shape.member, item, f"{where}.{position + 1}")
+            _check(shape.member, item, f"{where}.{position + 1}", closed=closed)
+    if isinstance(shape, MapShape) and isinstance(value, dict):
+        for key, item in value.items():
+            _check(shape.value, item, f"{where}.{key}", closed=closed)
 
 
 def _join(path: str, name: str) -> str:
@@ -851,6 +1291,17 @@ def _input_line_problem(line: bytes) -> str | None:
     if not isinstance(record.get("modelInput"), dict):
         return "it has no modelInput object"
     return None
+
+
+def _model_key(identifier: str) -> str:
+    """The model or profile id in an identifier: itself, or the end of its ARN (``…/foundation-model/<id>``)."""
+    return identifier.rsplit("/", 1)[-1] if identifier.startswith("arn:") else identifier
+
+
+def _base_name(model: EmulatedModel) -> str:
+    """The foundation model's name: a profile's entry names the profile too, as in "Claude Haiku 4.5 (US … profile)"."""
+    name = re.sub(r"\s*\([^)]*\)$", "", model.name) if model.profile else model.name
+    return name or model.base_model_id
 
 
 def _split_s3_uri(uri: str) -> tuple[str, str]:

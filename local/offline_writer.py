@@ -1,10 +1,23 @@
-"""A deterministic stand-in for the model: a ``modelInput`` body -> an Anthropic Messages response body.
+"""A deterministic stand-in for the model: a request body -> the response body a model would return.
 
-Pure functions, no I/O. The Bedrock emulator answers every batch record and every
-``InvokeModel`` call with ``write_response``, so the whole pipeline runs offline and
-two runs over the same input produce the same bytes.
+Pure functions, no I/O. The Bedrock emulator answers every batch record, every
+``InvokeModel`` call and every ``Converse`` call here, so the whole pipeline runs
+offline and two runs over the same input produce the same bytes.
 
-How it reads the prompt (as built by ``descgen.prompts.model_input``):
+Two request shapes, as Bedrock takes them:
+- an Anthropic Messages body (``anthropic_version``, ``max_tokens``, ``messages``, ...)
+  -> an Anthropic Messages response: ``write_response`` (InvokeModel, and batch jobs of
+  ``modelInvocationType=InvokeModel``). Any other key is refused as Bedrock refuses it
+  (``extraneous key [inferenceConfig] is not permitted``), so a Converse body fails here;
+- a Converse body (``system``, ``messages``, ``inferenceConfig``, ``outputConfig``)
+  -> a Converse response (``output.message``, ``stopReason``, ``usage``, ``metrics``):
+  ``write_converse_response``. Its shape is checked against botocore's model by the
+  emulator, which has it; the writer only reads it.
+
+Each is ``answer_*`` (what the model says: an ``Answer``) then ``*_response`` (the
+shape around it), so the emulator can put its faults between the two.
+
+How it reads the prompt (as built by ``descgen.prompts``):
 - the marker is the first ``MARKER_PATTERN`` match in the user text. The instruction
   line comes before the product data, so a marker smuggled into the data can never
   be the first one;
@@ -14,6 +27,18 @@ A prompt without a marker or product block is answered without a marker, as a re
 model that was not asked for one would. The description is HTML with ``<p>``,
 ``<ul>``, ``<li>``, ``<span>`` and ``<strong>`` only; every piece of product text in
 it is HTML-escaped, so a title that contains markup stays text.
+
+Structured output: a Converse body whose ``outputConfig.textFormat`` carries a JSON
+schema (``structure.jsonSchema.schema``, a JSON string) is answered with one JSON
+object holding every property of the schema, filled by name: ``marker`` -> the
+prompt's marker ("" without one), ``html`` -> the description above (no marker),
+``meta_title`` -> a title in the prompt's language of at most 60 characters,
+``meta_description`` -> a sentence in that language of at most 155 characters, any
+other string -> a short deterministic string; ``maxLength`` and ``enum`` are kept,
+and a property of another type gets its empty value (0, false, [], {}, null).
+
+A ``max_tokens`` / ``inferenceConfig.maxTokens`` smaller than the answer cuts it (text
+or JSON alike) and sets the stop reason to ``max_tokens``.
 
 Token counts are an estimate, not a tokenizer: UTF-8 bytes / 4, rounded up, at least 1.
 That is close to real counts for Latin scripts and keeps CJK (3 bytes a character)
@@ -40,6 +65,27 @@ _MAX_KEYWORD_BULLETS = 3
 _MAX_ATTRIBUTE_BULLETS = 2
 _MIN_BULLETS = 4
 _MAX_BULLETS = 5
+# The meta fields' bounds a model keeps to (the prompt asks for them).
+META_TITLE_MAX = 60
+META_DESCRIPTION_MAX = 155
+# Every key of an Anthropic Messages body on Bedrock; any other is refused.
+_ANTHROPIC_KEYS = frozenset(
+    {
+        "anthropic_version",
+        "anthropic_beta",
+        "max_tokens",
+        "messages",
+        "system",
+        "temperature",
+        "top_p",
+        "top_k",
+        "stop_sequences",
+        "tools",
+        "tool_choice",
+        "metadata",
+        "thinking",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -53,6 +99,9 @@ class Phrases:
     closings: tuple[str, ...]
     # Ends every closing paragraph; starts with a space where the script separates sentences with one.
     assurance: str
+    # Structured answers' meta fields; ``{title}`` arrives as plain text (JSON escapes it, not HTML).
+    meta_title: str
+    meta_description: str
 
 
 PHRASES: dict[str, Phrases] = {
@@ -95,6 +144,8 @@ PHRASES: dict[str, Phrases] = {
         ),
         assurance=" Every order is packed with care and shipped quickly, and our customer service team is happy to "
         "help with any question.",
+        meta_title="{title} | Buy online",
+        meta_description="Discover the {title}: reliable quality, thoughtful design and fast shipping. Order yours online today.",
     ),
     "de": Phrases(
         openings=(
@@ -135,6 +186,8 @@ PHRASES: dict[str, Phrases] = {
         ),
         assurance=" Jede Bestellung wird sorgfältig verpackt und schnell versandt, und unser Kundenservice hilft "
         "Ihnen gern bei allen Fragen weiter.",
+        meta_title="{title} | Online kaufen",
+        meta_description="Entdecken Sie {title}: zuverlässige Qualität, durchdachtes Design und schneller Versand. Jetzt online bestellen.",
     ),
     "fr": Phrases(
         openings=(
@@ -174,6 +227,8 @@ PHRASES: dict[str, Phrases] = {
         ),
         assurance=" Chaque commande est emballée avec soin et expédiée rapidement, et notre service client répond "
         "volontiers à toutes vos questions.",
+        meta_title="{title} | Acheter en ligne",
+        meta_description="Découvrez {title} : qualité fiable, design soigné et livraison rapide. Commandez en ligne dès aujourd'hui.",
     ),
     "es": Phrases(
         openings=(
@@ -211,6 +266,8 @@ PHRASES: dict[str, Phrases] = {
         ),
         assurance=" Cada pedido se prepara con cuidado y se envía rápidamente, y nuestro equipo de atención al "
         "cliente estará encantado de ayudarte.",
+        meta_title="{title} | Comprar online",
+        meta_description="Descubre {title}: calidad fiable, diseño cuidado y envío rápido. Haz tu pedido online hoy mismo.",
     ),
     "it": Phrases(
         openings=(
@@ -247,6 +304,8 @@ PHRASES: dict[str, Phrases] = {
         ),
         assurance=" Ogni ordine viene imballato con cura e spedito rapidamente, e il nostro servizio clienti è sempre "
         "pronto ad aiutarti.",
+        meta_title="{title} | Acquista online",
+        meta_description="Scopri {title}: qualità affidabile, design curato e spedizione rapida. Ordina online oggi stesso.",
     ),
     "nl": Phrases(
         openings=(
@@ -285,6 +344,8 @@ PHRASES: dict[str, Phrases] = {
         ),
         assurance=" Elke bestelling wordt zorgvuldig verpakt en snel verzonden, en onze klantenservice helpt je graag "
         "bij al je vragen.",
+        meta_title="{title} | Online kopen",
+        meta_description="Ontdek {title}: betrouwbare kwaliteit, doordacht design en snelle verzending. Bestel vandaag nog online.",
     ),
     "ja": Phrases(
         openings=(
@@ -316,6 +377,8 @@ PHRASES: dict[str, Phrases] = {
             "大切な方への贈り物にどうぞ。</p>",
         ),
         assurance="ご注文の商品は丁寧に梱包して迅速にお届けします。ご不明な点があれば、カスタマーサービスまでお気軽にお問い合わせください。",
+        meta_title="{title}｜オンライン通販",
+        meta_description="{title}は確かな品質と考え抜かれたデザインが魅力です。今すぐオンラインでご注文ください。",
     ),
     "zh": Phrases(
         openings=(
@@ -344,6 +407,8 @@ PHRASES: dict[str, Phrases] = {
             "<p>选择<strong>{title}</strong>，就是选择持久的价值。今天就犒劳自己，或为重要的人送上一份心意。</p>",
         ),
         assurance="每笔订单都会精心包装并快速发货，如有任何疑问，我们的客服团队随时乐意为您服务。",
+        meta_title="{title}｜在线购买",
+        meta_description="{title}兼具可靠品质与用心设计，快速发货。立即在线订购。",
     ),
     # Right to left: the markup carries no dir attribute (the prompt allows none); the page sets direction.
     "ar": Phrases(
@@ -375,6 +440,8 @@ PHRASES: dict[str, Phrases] = {
             "<p>مع <strong>{title}</strong> تختار قيمة تدوم بدلًا من الحلول المؤقتة. دلّل نفسك أو من تحب اليوم.</p>",
         ),
         assurance=" يتم تغليف كل طلب بعناية وشحنه بسرعة، ويسعد فريق خدمة العملاء لدينا بمساعدتك في أي استفسار.",
+        meta_title="{title} | تسوق عبر الإنترنت",
+        meta_description="اكتشف {title}: جودة موثوقة وتصميم مدروس وشحن سريع. اطلب الآن عبر الإنترنت.",
     ),
 }
 
@@ -390,6 +457,8 @@ _UNNAMED = {
     "zh": "这款产品",
     "ar": "هذا المنتج",
 }
+# What a JSON schema property of another type gets.
+_EMPTY_VALUES: dict[str, Any] = {"integer": 0, "number": 0, "boolean": False, "array": [], "object": {}, "null": None}
 
 
 @dataclass(frozen=True)
@@ -402,6 +471,16 @@ class PromptFacts:
     product: dict[str, Any] | None
 
 
+@dataclass(frozen=True)
+class Answer:
+    """What the model says, before it is put in a response shape (Anthropic or Converse)."""
+
+    text: str
+    stop_reason: str  # "end_turn" | "max_tokens"
+    input_tokens: int
+    output_tokens: int
+
+
 def estimate_tokens(text: str) -> int:
     """UTF-8 bytes / 4, rounded up, at least 1 (see the module docstring)."""
     return max(1, math.ceil(len(text.encode("utf-8")) / 4))
@@ -409,13 +488,13 @@ def estimate_tokens(text: str) -> int:
 
 def phrases_for(language_id: str) -> Phrases:
     """The templates for a language id like ``de`` or ``de-CH``; English for any language without its own."""
-    return PHRASES.get(language_id.split("-")[0].lower(), PHRASES["en"])
+    return PHRASES.get(_base_language(language_id), PHRASES["en"])
 
 
 def read_prompt(model_input: Mapping[str, Any]) -> PromptFacts:
-    """The marker, language and product a ``modelInput`` body asks about.
+    """The marker, language and product a request body (Anthropic or Converse) asks about.
 
-    Raises ValueError for a body that is not an Anthropic Messages request.
+    Raises ValueError for a body without a usable ``messages`` list.
     """
     user_text = _user_text(model_input)
     marker = MARKER_PATTERN.search(user_text)
@@ -444,7 +523,6 @@ def describe_product(product: Mapping[str, Any] | None, language_id: str, varian
     """The description HTML. ``variant_key`` picks the phrasing, so equal keys give equal text."""
     phrases = phrases_for(language_id)
     product = product or {}
-    title = _text(product.get("title")) or _UNNAMED.get(language_id.split("-")[0].lower(), _UNNAMED["en"])
     raw_keywords = product.get("keywords")
     keywords = [_text(k) for k in raw_keywords if _text(k)] if isinstance(raw_keywords, list) else []
     raw_attributes = product.get("attributes")
@@ -454,7 +532,7 @@ def describe_product(product: Mapping[str, Any] | None, language_id: str, varian
     def escaped(value: Any) -> str:
         return html.escape(_text(value), quote=False)
 
-    title_html = escaped(title)
+    title_html = escaped(_title(product, language_id))
     # Consecutive templates for consecutive keywords, so two keywords never read the same.
     first_keyword_template = variant >> 16
     bullets = [
@@ -483,35 +561,165 @@ def describe_product(product: Mapping[str, Any] | None, language_id: str, varian
     )
 
 
-def write_response(model_input: Mapping[str, Any], *, model_id: str = DEFAULT_MODEL_ID) -> dict[str, Any]:
-    """The Anthropic Messages response body a model would return for this request body.
+def requested_schema(converse_body: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The JSON schema a Converse body's ``outputConfig.textFormat`` asks the answer to follow, if any.
 
-    Raises ValueError for a body that is not an Anthropic Messages request (Bedrock
-    answers those with a validation error, not a text).
+    Raises ValueError for a text format whose schema is not a JSON string describing an object.
     """
-    facts = read_prompt(model_input)
-    variant_key = f"{facts.product_id or _text((facts.product or {}).get('title'))}\0{facts.language_id}"
-    html_text = describe_product(facts.product, facts.language_id, variant_key)
-    # Without a marker or product data, the model was not asked for a marker, so it writes none.
-    text = f"{facts.marker}\n{html_text}" if facts.marker and facts.product is not None else html_text
-    output_tokens = estimate_tokens(text)
-    stop_reason = "end_turn"
-    max_tokens = model_input.get("max_tokens")
-    if isinstance(max_tokens, int) and not isinstance(max_tokens, bool) and 0 < max_tokens < output_tokens:
-        # A real model stops mid-sentence when it runs out of tokens.
-        text = text.encode("utf-8")[: max_tokens * 4].decode("utf-8", errors="ignore")
-        output_tokens, stop_reason = max_tokens, "max_tokens"
-    request_digest = hashlib.sha256(json.dumps(model_input, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+    output_config = converse_body.get("outputConfig")
+    text_format = output_config.get("textFormat") if isinstance(output_config, Mapping) else None
+    if text_format is None:
+        return None
+    try:
+        schema = json.loads(text_format["structure"]["jsonSchema"]["schema"])
+    except (KeyError, TypeError, ValueError) as error:
+        raise ValueError("outputConfig.textFormat needs a JSON schema given as a JSON string") from error
+    if not isinstance(schema, dict) or schema.get("type") != "object":
+        raise ValueError("the JSON schema in outputConfig.textFormat must describe an object")
+    return schema
+
+
+def answer_anthropic(body: Mapping[str, Any]) -> Answer:
+    """The answer to an Anthropic Messages body (InvokeModel, and batch jobs of that type).
+
+    Raises ValueError for any other body, with Bedrock's wording, as Bedrock refuses it with a 400.
+    """
+    facts = read_prompt(body)  # checks messages first, so a body without them says so
+    extraneous = sorted(set(body) - _ANTHROPIC_KEYS)
+    if extraneous:
+        raise ValueError(f"extraneous key [{extraneous[0]}] is not permitted")
+    for required in ("anthropic_version", "max_tokens"):
+        if required not in body:
+            raise ValueError(f"required key [{required}] not found")
+    return _compose(facts, body, body.get("max_tokens"), schema=None)
+
+
+def answer_converse(body: Mapping[str, Any]) -> Answer:
+    """The answer to a Converse body: the marker-then-HTML text, or JSON where it asks for a schema.
+
+    The body's shape is checked by whoever holds botocore's model (the emulator); this raises
+    ValueError only for what the shape cannot say (no messages, a schema that is not one).
+    """
+    facts = read_prompt(body)
+    config = body.get("inferenceConfig")
+    max_tokens = config.get("maxTokens") if isinstance(config, Mapping) else None
+    return _compose(facts, body, max_tokens, schema=requested_schema(body))
+
+
+def anthropic_response(answer: Answer, *, request: Mapping[str, Any], model_id: str) -> dict[str, Any]:
+    """The Anthropic Messages response body for an answer."""
+    request_digest = hashlib.sha256(json.dumps(request, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
     return {
         "id": f"msg_bdrk_{request_digest[:24]}",
         "type": "message",
         "role": "assistant",
         "model": model_id,
-        "content": [{"type": "text", "text": text}],
-        "stop_reason": stop_reason,
+        "content": [{"type": "text", "text": answer.text}],
+        "stop_reason": answer.stop_reason,
         "stop_sequence": None,
-        "usage": {"input_tokens": estimate_tokens(_all_prompt_text(model_input)), "output_tokens": output_tokens},
+        "usage": {"input_tokens": answer.input_tokens, "output_tokens": answer.output_tokens},
     }
+
+
+def converse_response(answer: Answer) -> dict[str, Any]:
+    """The Converse response body for an answer (``latencyMs`` grows with the output, deterministically)."""
+    return {
+        "output": {"message": {"role": "assistant", "content": [{"text": answer.text}]}},
+        "stopReason": answer.stop_reason,
+        "usage": {
+            "inputTokens": answer.input_tokens,
+            "outputTokens": answer.output_tokens,
+            "totalTokens": answer.input_tokens + answer.output_tokens,
+        },
+        "metrics": {"latencyMs": 200 + 8 * answer.output_tokens},
+    }
+
+
+def write_response(model_input: Mapping[str, Any], *, model_id: str = DEFAULT_MODEL_ID) -> dict[str, Any]:
+    """The Anthropic Messages response body a model would return for an Anthropic Messages request body.
+
+    Raises ValueError for any other body (Bedrock answers those with a validation error, not a text).
+    """
+    return anthropic_response(answer_anthropic(model_input), request=model_input, model_id=model_id)
+
+
+def write_converse_response(body: Mapping[str, Any]) -> dict[str, Any]:
+    """The Converse response body a model would return for a Converse request body (without ``modelId``)."""
+    return converse_response(answer_converse(body))
+
+
+def _compose(facts: PromptFacts, body: Mapping[str, Any], max_tokens: Any, schema: dict[str, Any] | None) -> Answer:
+    variant_key = f"{facts.product_id or _text((facts.product or {}).get('title'))}\0{facts.language_id}"
+    html_text = describe_product(facts.product, facts.language_id, variant_key)
+    if schema is not None:
+        text = _structured_text(schema, facts, html_text)
+    elif facts.marker and facts.product is not None:
+        text = f"{facts.marker}\n{html_text}"
+    else:
+        # Without a marker or product data, the model was not asked for a marker, so it writes none.
+        text = html_text
+    output_tokens = estimate_tokens(text)
+    stop_reason = "end_turn"
+    if isinstance(max_tokens, int) and not isinstance(max_tokens, bool) and 0 < max_tokens < output_tokens:
+        # A real model stops mid-sentence (or mid-JSON) when it runs out of tokens.
+        text = text.encode("utf-8")[: max_tokens * 4].decode("utf-8", errors="ignore")
+        output_tokens, stop_reason = max_tokens, "max_tokens"
+    return Answer(text, stop_reason, estimate_tokens(_all_prompt_text(body)), output_tokens)
+
+
+def _structured_text(schema: Mapping[str, Any], facts: PromptFacts, html_text: str) -> str:
+    """One JSON object with every property of the schema (and every required one), filled by name."""
+    properties = schema.get("properties")
+    properties = properties if isinstance(properties, Mapping) else {}
+    required = schema.get("required")
+    extra = [name for name in required if name not in properties] if isinstance(required, list) else []
+    names = [*properties, *extra]
+    values = {name: _property_value(name, properties.get(name) or {}, facts, html_text) for name in names}
+    return json.dumps(values, ensure_ascii=False)
+
+
+def _property_value(name: str, spec: Mapping[str, Any], facts: PromptFacts, html_text: str) -> Any:
+    declared = spec.get("type", "string")
+    kinds = declared if isinstance(declared, list) else [declared]
+    kind = next((k for k in kinds if k != "null"), "null")
+    if kind != "string":
+        return _EMPTY_VALUES.get(kind)
+    phrases = phrases_for(facts.language_id)
+    title = _title(facts.product or {}, facts.language_id)
+    max_length = spec.get("maxLength")
+    limit = max_length if isinstance(max_length, int) and max_length > 0 else None
+    if name == "marker":
+        value = facts.marker or ""
+    elif name == "html":
+        value = html_text
+    elif name == "meta_title":
+        value = _fitted(phrases.meta_title, title, min(limit or META_TITLE_MAX, META_TITLE_MAX))
+    elif name == "meta_description":
+        value = _fitted(phrases.meta_description, title, min(limit or META_DESCRIPTION_MAX, META_DESCRIPTION_MAX))
+    else:
+        value = f"{name.replace('_', ' ')}: {title}"
+    enum = spec.get("enum")
+    if isinstance(enum, list) and enum and value not in enum:
+        value = enum[0]
+    return _shortened(value, limit) if isinstance(value, str) and limit else value
+
+
+def _fitted(template: str, title: str, limit: int) -> str:
+    """The template with the title shortened so the whole stays within ``limit`` characters."""
+    room = limit - len(template.replace("{title}", ""))
+    return _shortened(template.format(title=_shortened(title, max(room, 1))), limit)
+
+
+def _shortened(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: max(limit - 1, 0)].rstrip() + "…"
+
+
+def _title(product: Mapping[str, Any], language_id: str) -> str:
+    return _text(product.get("title")) or _UNNAMED.get(_base_language(language_id), _UNNAMED["en"])
+
+
+def _base_language(language_id: str) -> str:
+    return language_id.split("-")[0].lower()
 
 
 def _user_text(model_input: Mapping[str, Any]) -> str:
@@ -536,8 +744,7 @@ def _content_texts(content: Any) -> list[str]:
 
 
 def _all_prompt_text(model_input: Mapping[str, Any]) -> str:
-    system = model_input.get("system")
-    texts = [system] if isinstance(system, str) else []
+    texts = _content_texts(model_input.get("system") or [])  # a string (Anthropic) or a list of blocks
     for message in model_input.get("messages", []):
         texts.extend(_content_texts(message.get("content")))
     return "\n".join(texts)

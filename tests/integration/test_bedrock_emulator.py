@@ -7,26 +7,40 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from urllib.parse import unquote_plus
 
 import boto3
+import jsonschema  # a dev dependency through checkov
 import pytest
+from botocore.config import Config
 
 from descgen.contract.records import find_markers, make_record_id
+from descgen.model_catalog import load_model_catalog
 from descgen.prompts import ProductFacts, jsonl_line, model_input
-from local.bedrock_emulator import BedrockEmulator, JobFaults
+from local.bedrock_emulator import BedrockEmulator, EmulatedModel, JobFaults
 
 REGION = "us-east-1"
 BUCKET = "descgen-emulator-test"
-MODEL_ID = "anthropic.claude-3-5-haiku-20241022-v1:0"
+CATALOG = load_model_catalog().by_id()
+# The catalog's default: an ACTIVE inference profile with batch and structured output.
+MODEL_ID = load_model_catalog().default_model
+EOL_MODEL_ID = next(model.id for model in CATALOG.values() if model.lifecycle == "EOL")
+ON_DEMAND_MODEL_ID = next(
+    model.id for model in CATALOG.values() if model.inference_profile == "none" and model.lifecycle != "EOL"
+)
+# Models of the emulator's own, for what no catalog entry should be relied on for.
+PLAIN_TEXT_MODEL = EmulatedModel("emulator.plain-text-v1:0", structured_output=False)
+NO_BATCH_MODEL = EmulatedModel("emulator.on-demand-only-v1:0", batch=False)
 ROLE_ARN = "arn:aws:iam::123456789012:role/descgen-bedrock-batch"
 TERMINAL = {"Completed", "PartiallyCompleted", "Failed", "Stopped", "Expired"}
 STEP_SECONDS = 0.03
 MIN_RECORDS = 3
 MAX_RECORDS = 40
 WAIT_SECONDS = 10.0
+NO_RETRIES = Config(retries={"total_max_attempts": 1})
 
 
 # ---------------------------------------------------------------------- fixtures (moto_url: tests/conftest.py)
@@ -47,6 +61,7 @@ def emulator(moto_url: str) -> Iterator[BedrockEmulator]:
         step_seconds=STEP_SECONDS,
         min_records=MIN_RECORDS,
         max_records=MAX_RECORDS,
+        models={model.id: model for model in (PLAIN_TEXT_MODEL, NO_BATCH_MODEL)},
     ) as running:
         yield running
 
@@ -55,6 +70,7 @@ def emulator(moto_url: str) -> Iterator[BedrockEmulator]:
 def no_faults_left_behind(emulator: BedrockEmulator) -> Iterator[None]:
     yield
     emulator.reset_faults()
+    emulator.set_throttles(create_throttles=0, converse_throttles=0, invoke_throttles=0)
 
 
 @pytest.fixture(scope="module")
@@ -63,35 +79,73 @@ def bedrock(emulator: BedrockEmulator) -> Any:
     return boto3.client("bedrock", endpoint_url=emulator.url, region_name=REGION)
 
 
+@pytest.fixture(scope="module")
+def runtime(emulator: BedrockEmulator) -> Any:
+    return boto3.client("bedrock-runtime", endpoint_url=emulator.url, region_name=REGION)
+
+
 # ---------------------------------------------------------------------- helpers
 
 
-def input_lines(count: int, language_id: str = "en") -> bytes:
-    return b"".join(
-        jsonl_line(
-            make_record_id(task, 1),
-            model_input(
-                ProductFacts(f"p{task}", f"Product {task}", ("gift idea",), {"color": "red"}),
-                language_id,
-                max_tokens=1024,
-                temperature=0.2,
-            ),
+def converse_body(task: int | str = 1, language_id: str = "en", *, structured: bool = False) -> dict[str, Any]:
+    facts = ProductFacts(f"p{task}", f"Product {task}", ("gift idea",), {"color": "red"})
+    return model_input(facts, language_id, max_tokens=1024, temperature=0.2, structured=structured)
+
+
+def anthropic_body(converse: dict[str, Any]) -> dict[str, Any]:
+    """The Anthropic Messages body an older version wrote for the same prompt (InvokeModel jobs)."""
+    return {
+        "anthropic_version": "bedrock-2023-05-31",
+        "max_tokens": converse["inferenceConfig"]["maxTokens"],
+        "temperature": converse["inferenceConfig"]["temperature"],
+        "system": converse["system"][0]["text"],
+        "messages": [
+            {
+                "role": message["role"],
+                "content": [{"type": "text", "text": block["text"]} for block in message["content"]],
+            }
+            for message in converse["messages"]
+        ],
+    }
+
+
+def input_lines(count: int, *, invocation_type: str = "Converse", structured: bool = False) -> bytes:
+    """Lines as descgen writes them: Converse bodies, or for InvokeModel the Anthropic bodies of old."""
+    lines = []
+    for task in range(1, count + 1):
+        body = converse_body(task, structured=structured)
+        lines.append(
+            jsonl_line(make_record_id(task, 1), anthropic_body(body) if invocation_type == "InvokeModel" else body)
         )
-        for task in range(1, count + 1)
-    )
+    return b"".join(lines)
 
 
-def submit(bedrock: Any, s3: Any, name: str, count: int = 8, **extra: Any) -> str:
+def submit(
+    bedrock: Any,
+    s3: Any,
+    name: str,
+    count: int = 8,
+    *,
+    invocation_type: str = "Converse",
+    structured: bool = False,
+    **extra: Any,
+) -> str:
     """Uploads input/<name>.jsonl and creates job <name> writing to output/<name>/."""
-    s3.put_object(Bucket=BUCKET, Key=f"input/{name}.jsonl", Body=input_lines(count))
-    return create(bedrock, name, **extra)
+    lines = input_lines(count, invocation_type=invocation_type, structured=structured)
+    s3.put_object(Bucket=BUCKET, Key=f"input/{name}.jsonl", Body=lines)
+    return create(bedrock, name, invocation_type=invocation_type, **extra)
 
 
-def create(bedrock: Any, name: str, **extra: Any) -> str:
+def create(
+    bedrock: Any, name: str, *, model_id: str = MODEL_ID, invocation_type: str | None = "Converse", **extra: Any
+) -> str:
+    """Creates job <name> on input/<name>.jsonl; ``invocation_type`` None leaves it to Bedrock's default."""
+    if invocation_type is not None:
+        extra["modelInvocationType"] = invocation_type
     response = bedrock.create_model_invocation_job(
         jobName=name,
         roleArn=ROLE_ARN,
-        modelId=MODEL_ID,
+        modelId=model_id,
         inputDataConfig={"s3InputDataConfig": {"s3Uri": f"s3://{BUCKET}/input/{name}.jsonl"}},
         outputDataConfig={"s3OutputDataConfig": {"s3Uri": f"s3://{BUCKET}/output/{name}/"}},
         **extra,
@@ -126,9 +180,11 @@ def read_output(s3: Any, name: str, job_arn: str) -> tuple[bytes, dict[str, int]
     return raw, manifest
 
 
-def run(bedrock: Any, s3: Any, name: str, count: int = 8) -> tuple[list[dict[str, Any]], dict[str, int]]:
+def run(
+    bedrock: Any, s3: Any, name: str, count: int = 8, **options: Any
+) -> tuple[list[dict[str, Any]], dict[str, int]]:
     """Submits a job, waits for it and returns its parsed output lines and manifest."""
-    job_arn = submit(bedrock, s3, name, count)
+    job_arn = submit(bedrock, s3, name, count, **options)
     job, _ = wait_until_done(bedrock, job_arn)
     assert job["status"] == "Completed", job.get("message")
     raw, manifest = read_output(s3, name, job_arn)
@@ -136,7 +192,36 @@ def run(bedrock: Any, s3: Any, name: str, count: int = 8) -> tuple[list[dict[str
 
 
 def text_of(line: dict[str, Any]) -> str:
-    return "".join(block["text"] for block in line["modelOutput"]["content"])
+    """The answer's text, from a Converse or an Anthropic modelOutput."""
+    output = line["modelOutput"]
+    blocks = output["output"]["message"]["content"] if "output" in output else output["content"]
+    return "".join(block["text"] for block in blocks)
+
+
+def stop_reason_of(line: dict[str, Any]) -> str:
+    output = line["modelOutput"]
+    return str(output["stopReason"] if "stopReason" in output else output["stop_reason"])
+
+
+def own_marker(line: dict[str, Any]) -> tuple[str, str]:
+    return (f"p{line['recordId'][1:].split('a')[0]}", "en")
+
+
+def schema_of(line: dict[str, Any]) -> dict[str, Any]:
+    """The JSON schema the record asked its answer to follow."""
+    return dict(json.loads(line["modelInput"]["outputConfig"]["textFormat"]["structure"]["jsonSchema"]["schema"]))
+
+
+def admin(emulator: BedrockEmulator, method: str, path: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Calls an admin endpoint over HTTP, as another process would."""
+    request = urllib.request.Request(
+        f"{emulator.url}/_emulator/{path}",
+        data=json.dumps(body).encode() if body is not None else None,
+        method=method,
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=5) as response:
+        return dict(json.loads(response.read()))
 
 
 # ---------------------------------------------------------------------- the control-plane API
@@ -157,6 +242,7 @@ def test_boto3_with_only_an_endpoint_override_creates_and_gets_a_job(bedrock: An
     assert job["inputDataConfig"] == {"s3InputDataConfig": {"s3Uri": f"s3://{BUCKET}/input/api-create.jsonl"}}
     assert job["outputDataConfig"] == {"s3OutputDataConfig": {"s3Uri": f"s3://{BUCKET}/output/api-create/"}}
     assert job["timeoutDurationInHours"] == 24
+    assert job["modelInvocationType"] == "Converse"
     assert job["jobExpirationTime"] - job["submitTime"] == timedelta(hours=24)
     assert job["lastModifiedTime"] >= job["submitTime"]
     done, _ = wait_until_done(bedrock, job_arn)
@@ -246,8 +332,10 @@ def test_a_bad_status_filter_is_a_validation_error(bedrock: Any) -> None:
 # ---------------------------------------------------------------------- the job lifecycle and its files
 
 
-def test_a_completed_job_walks_the_real_statuses_and_writes_output_and_manifest(bedrock: Any, s3: Any) -> None:
-    # GIVEN an input file of 12 records
+def test_a_completed_converse_job_walks_the_real_statuses_and_writes_converse_output_and_manifest(
+    bedrock: Any, s3: Any
+) -> None:
+    # GIVEN an input file of 12 Converse records, as descgen writes them
     job_arn = submit(bedrock, s3, "life-complete", count=12)
     # WHEN the job is followed until it ends
     job, seen = wait_until_done(bedrock, job_arn)
@@ -261,15 +349,21 @@ def test_a_completed_job_walks_the_real_statuses_and_writes_output_and_manifest(
     ]
     raw, manifest = read_output(s3, "life-complete", job_arn)
     lines = [json.loads(line) for line in raw.splitlines()]
-    # AND every record is answered exactly once, with its own marker and its input echoed
+    # AND every record is answered exactly once, in the Converse response shape, with its own marker
+    # and its input echoed
     assert sorted(line["recordId"] for line in lines) == sorted(make_record_id(task, 1) for task in range(1, 13))
     for line in lines:
-        task = line["recordId"][1:].split("a")[0]
-        assert find_markers(text_of(line))[0] == (f"p{task}", "en")
+        output = line["modelOutput"]
+        assert output["output"]["message"]["role"] == "assistant"
+        assert output["stopReason"] == "end_turn"
+        usage = output["usage"]
+        assert usage["totalTokens"] == usage["inputTokens"] + usage["outputTokens"] > 0
+        assert output["metrics"]["latencyMs"] > 0
+        assert find_markers(text_of(line))[0] == own_marker(line)
         assert line["modelInput"]["messages"]
     # AND the counts agree between the manifest, the output and the job
-    tokens_out = sum(line["modelOutput"]["usage"]["output_tokens"] for line in lines)
-    tokens_in = sum(line["modelOutput"]["usage"]["input_tokens"] for line in lines)
+    tokens_out = sum(line["modelOutput"]["usage"]["outputTokens"] for line in lines)
+    tokens_in = sum(line["modelOutput"]["usage"]["inputTokens"] for line in lines)
     assert manifest == {
         "totalRecordCount": 12,
         "processedRecordCount": 12,
@@ -434,26 +528,391 @@ def test_record_errors_carry_the_configured_code_and_message(bedrock: Any, s3: A
     assert manifest["successRecordCount"] == 20 - len(errors)
 
 
+# ---------------------------------------------------------------------- invocation types and record shapes
+
+
+def test_an_invoke_model_job_still_answers_anthropic_bodies_in_the_anthropic_shape(bedrock: Any, s3: Any) -> None:
+    # GIVEN an older batch: Anthropic Messages bodies, in a job created without modelInvocationType
+    s3.put_object(Bucket=BUCKET, Key="input/shape-invoke.jsonl", Body=input_lines(5, invocation_type="InvokeModel"))
+    job_arn = create(bedrock, "shape-invoke", invocation_type=None)
+    # WHEN it runs
+    job, _ = wait_until_done(bedrock, job_arn)
+    raw, manifest = read_output(s3, "shape-invoke", job_arn)
+    lines = [json.loads(line) for line in raw.splitlines()]
+    # THEN it is an InvokeModel job, and every answer is an Anthropic Messages response with the marker
+    assert job["status"] == "Completed"
+    assert job["modelInvocationType"] == "InvokeModel"
+    for line in lines:
+        output = line["modelOutput"]
+        assert (output["type"], output["role"], output["stop_reason"]) == ("message", "assistant", "end_turn")
+        assert find_markers(text_of(line)) == [own_marker(line)]
+    # AND the manifest adds up the Anthropic usages
+    assert manifest["inputTokenCount"] == sum(line["modelOutput"]["usage"]["input_tokens"] for line in lines)
+    assert manifest["outputTokenCount"] == sum(line["modelOutput"]["usage"]["output_tokens"] for line in lines)
+
+
+@pytest.mark.parametrize(
+    ("invocation_type", "body", "named"),
+    [
+        ("Converse", anthropic_body(converse_body()), "anthropic_version"),
+        ("InvokeModel", converse_body(), "inferenceConfig"),
+        ("Converse", {**converse_body(), "inferenceConfig": {"maxTokens": 512, "temperature": 3}}, "temperature"),
+        ("Converse", {**converse_body(), "messages": [{"role": "user", "content": [{"type": "text"}]}]}, "type"),
+    ],
+    ids=["anthropic-in-converse", "converse-in-invoke-model", "temperature-out-of-range", "anthropic-block"],
+)
+def test_a_body_of_the_other_invocation_type_or_outside_the_shape_is_a_record_error_400(
+    bedrock: Any, s3: Any, invocation_type: str, body: dict[str, Any], named: str
+) -> None:
+    # GIVEN a job of good records and one whose body does not fit the job's invocation type
+    name = f"shape-wrong-{invocation_type.lower()}-{named.lower().replace('_', '-')}"
+    good = input_lines(3, invocation_type=invocation_type)
+    s3.put_object(Bucket=BUCKET, Key=f"input/{name}.jsonl", Body=good + jsonl_line("t99a1", body))
+    # WHEN the job runs
+    job, _ = wait_until_done(bedrock, create(bedrock, name, invocation_type=invocation_type))
+    raw, manifest = read_output(s3, name, job["jobArn"])
+    lines = {line["recordId"]: line for line in map(json.loads, raw.splitlines())}
+    # THEN that record is a 400 that names the offending key, and the job still completes
+    assert job["status"] == "Completed"
+    error = lines["t99a1"]["error"]
+    assert error["errorCode"] == 400
+    assert error["errorMessage"].startswith("Malformed input request:")
+    assert named in error["errorMessage"]
+    assert (manifest["successRecordCount"], manifest["errorRecordCount"]) == (3, 1)
+
+
+# ---------------------------------------------------------------------- structured output
+
+
+def test_structured_answers_are_json_that_matches_the_requested_schema(bedrock: Any, s3: Any) -> None:
+    # GIVEN Converse records that ask for JSON with a schema, for a model with structured output
+    # WHEN the job runs
+    lines, _ = run(bedrock, s3, "structured-clean", count=5, structured=True)
+    # THEN each answer's text is one JSON object that conforms to the schema
+    for line in lines:
+        answer = json.loads(text_of(line))
+        jsonschema.validate(answer, schema_of(line))
+        # AND carries the record's marker, the HTML body without it, and meta fields within their bounds
+        assert find_markers(answer["marker"]) == [own_marker(line)]
+        assert answer["html"].startswith("<p>")
+        assert find_markers(answer["html"]) == []
+        assert 0 < len(answer["meta_title"]) <= 60
+        assert 0 < len(answer["meta_description"]) <= 155
+        assert stop_reason_of(line) == "end_turn"
+
+
+def test_a_model_without_structured_output_answers_a_schema_request_with_a_record_error(bedrock: Any, s3: Any) -> None:
+    # GIVEN records that ask for JSON with a schema, sent to a model without structured output
+    s3.put_object(Bucket=BUCKET, Key="input/structured-refused.jsonl", Body=input_lines(3, structured=True))
+    job_arn = create(bedrock, "structured-refused", model_id=PLAIN_TEXT_MODEL.id)
+    # WHEN the job runs
+    job, _ = wait_until_done(bedrock, job_arn)
+    raw, manifest = read_output(s3, "structured-refused", job_arn)
+    # THEN every record is a 400 that says why
+    errors = [json.loads(line)["error"] for line in raw.splitlines()]
+    assert job["status"] == "Completed"
+    assert len(errors) == 3
+    assert all(error["errorCode"] == 400 and "structured output" in error["errorMessage"] for error in errors)
+    assert manifest["errorRecordCount"] == 3
+
+
+STRUCTURED_FAULTS = [
+    "missing_marker",
+    "foreign_marker",
+    "two_markers",
+    "schema_violation",
+    "invalid_json",
+    "code_fence",
+    "preamble",
+    "empty_text",
+    "max_tokens",
+]
+
+
+def conforms(answer: Any, schema: dict[str, Any]) -> bool:
+    try:
+        jsonschema.validate(answer, schema)
+    except jsonschema.ValidationError:
+        return False
+    return True
+
+
+@pytest.mark.parametrize("fault", STRUCTURED_FAULTS)
+def test_each_text_fault_changes_a_structured_answer_as_it_says(
+    bedrock: Any, s3: Any, emulator: BedrockEmulator, fault: str
+) -> None:
+    # GIVEN a fault that hits every record of a structured job
+    name = f"structured-{fault.replace('_', '-')}"
+    emulator.set_faults(JobFaults(**{fault: 1.0}), job_name_contains=name)
+    # WHEN the job runs
+    lines, _ = run(bedrock, s3, name, count=6, structured=True)
+    # THEN each answer shows the fault
+    for line in lines:
+        own, text, schema = own_marker(line), text_of(line), schema_of(line)
+        if fault in ("invalid_json", "max_tokens"):
+            with pytest.raises(ValueError, match=r"Unterminated|Expecting"):
+                json.loads(text)
+            assert stop_reason_of(line) == ("max_tokens" if fault == "max_tokens" else "end_turn")
+            continue
+        if fault == "empty_text":
+            assert text == ""
+            continue
+        if fault == "code_fence":
+            assert text.startswith("```json\n{")
+            assert text.endswith("}\n```")
+            text = text.removeprefix("```json\n").removesuffix("\n```")
+        if fault == "preamble":
+            assert text.startswith("Here is the description:")
+            text = text[text.index("{") :]
+        answer = json.loads(text)
+        if fault == "schema_violation":
+            assert not conforms(answer, schema) or len(answer["meta_title"]) > 60
+            continue
+        assert conforms(answer, schema)
+        if fault == "missing_marker":
+            assert answer["marker"] == ""
+        elif fault == "foreign_marker":
+            assert find_markers(answer["marker"]) != [own]
+            assert len(find_markers(answer["marker"])) == 1
+        elif fault == "two_markers":
+            assert find_markers(answer["marker"]) == [own]
+            assert find_markers(answer["html"])[0] != own
+        else:
+            assert find_markers(answer["marker"]) == [own]
+
+
+# ---------------------------------------------------------------------- the model table
+
+
+def test_an_unknown_model_is_refused_on_create_and_on_the_runtime(bedrock: Any, runtime: Any) -> None:
+    # GIVEN a model id no table entry has
+    unknown = "emulator.no-such-model-v1:0"
+    # WHEN a job is created for it, or it is called on demand / THEN each is a ValidationException
+    with pytest.raises(bedrock.exceptions.ValidationException, match="model identifier is invalid"):
+        create(bedrock, "model-unknown", model_id=unknown)
+    with pytest.raises(runtime.exceptions.ValidationException, match="model identifier is invalid"):
+        runtime.converse(modelId=unknown, **converse_body())
+    with pytest.raises(runtime.exceptions.ValidationException, match="model identifier is invalid"):
+        runtime.invoke_model(modelId=unknown, body=json.dumps(anthropic_body(converse_body())))
+
+
+def test_an_eol_model_is_refused_on_create_and_on_the_runtime(bedrock: Any, runtime: Any) -> None:
+    # GIVEN a model the catalog marks EOL
+    # WHEN a job is created for it, or it is called on demand / THEN each is refused, naming end of life
+    with pytest.raises(bedrock.exceptions.ValidationException, match="end of its life"):
+        create(bedrock, "model-eol", model_id=EOL_MODEL_ID)
+    with pytest.raises(runtime.exceptions.ValidationException, match="end of its life"):
+        runtime.converse(modelId=EOL_MODEL_ID, **converse_body())
+    with pytest.raises(runtime.exceptions.ValidationException, match="end of its life"):
+        runtime.invoke_model(modelId=EOL_MODEL_ID, body=json.dumps(anthropic_body(converse_body())))
+    # AND nothing was created
+    assert bedrock.list_model_invocation_jobs(nameContains="model-eol")["invocationJobSummaries"] == []
+
+
+def test_a_model_without_batch_support_is_refused_on_create(bedrock: Any) -> None:
+    # GIVEN a model that serves on demand only / WHEN a job is created for it / THEN it is refused
+    with pytest.raises(bedrock.exceptions.ValidationException, match="batch"):
+        create(bedrock, "model-no-batch", model_id=NO_BATCH_MODEL.id)
+
+
+def test_the_same_client_request_token_answers_the_earlier_job_even_after_its_model_reached_eol(
+    bedrock: Any, s3: Any, emulator: BedrockEmulator
+) -> None:
+    # GIVEN a job created with a token, for a model that then reaches end of life
+    model = EmulatedModel("emulator.retiring-v1:0", structured_output=True)
+    emulator.set_model(model)
+    first = submit(bedrock, s3, "model-retiring", model_id=model.id, clientRequestToken="retiring-1")
+    emulator.set_model(replace(model, lifecycle="EOL"))
+    # WHEN the same request is retried / THEN it still answers the earlier job
+    assert create(bedrock, "model-retiring", model_id=model.id, clientRequestToken="retiring-1") == first
+    # AND a new request is refused
+    with pytest.raises(bedrock.exceptions.ValidationException, match="end of its life"):
+        create(bedrock, "model-retiring-2", model_id=model.id)
+
+
+def test_the_jobs_in_flight_quota_is_answered_with_service_quota_exceeded_until_a_job_ends(
+    bedrock: Any, s3: Any, emulator: BedrockEmulator
+) -> None:
+    # GIVEN a model whose quota allows one job in flight, and one job running on it
+    model = EmulatedModel("emulator.one-slot-v1:0", max_jobs_in_flight=1)
+    emulator.set_model(model)
+    first = submit(bedrock, s3, "quota-first", model_id=model.id)
+    s3.put_object(Bucket=BUCKET, Key="input/quota-second.jsonl", Body=input_lines(4))
+    # WHEN a second job is created, by id or by the model's ARN
+    # THEN Bedrock's quota error is answered (HTTP 400, as botocore's model says)
+    with pytest.raises(bedrock.exceptions.ServiceQuotaExceededException) as refused:
+        create(bedrock, "quota-second", model_id=model.id)
+    assert refused.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
+    model_arn = f"arn:aws:bedrock:{REGION}::foundation-model/{model.id}"
+    with pytest.raises(bedrock.exceptions.ServiceQuotaExceededException):
+        create(bedrock, "quota-second", model_id=model_arn)
+    # AND once the first job has ended, the same request succeeds
+    wait_until_done(bedrock, first)
+    second = create(bedrock, "quota-second", model_id=model.id)
+    assert wait_until_done(bedrock, second)[0]["status"] == "Completed"
+
+
+def test_models_can_be_listed_and_changed_over_http(bedrock: Any, emulator: BedrockEmulator) -> None:
+    # GIVEN the table, listed over HTTP: the catalog's entries and the constructor's
+    listed = {model["modelId"]: model for model in admin(emulator, "GET", "models")["models"]}
+    assert set(CATALOG) | {PLAIN_TEXT_MODEL.id, NO_BATCH_MODEL.id} <= set(listed)
+    assert listed[MODEL_ID]["profile"] is True
+    assert listed[EOL_MODEL_ID]["lifecycle"] == "EOL"
+    # WHEN another process adds a model, then marks it EOL
+    added = admin(emulator, "PUT", "models", {"modelId": "emulator.http-v1:0", "maxJobsInFlight": 3})
+    changed = admin(emulator, "PUT", "models", {"modelId": "emulator.http-v1:0", "lifecycle": "EOL"})
+    # THEN each answer is the entry, the change keeps the other fields, and jobs for it are refused
+    assert (added["lifecycle"], added["maxJobsInFlight"], added["batch"]) == ("ACTIVE", 3, True)
+    assert (changed["lifecycle"], changed["maxJobsInFlight"]) == ("EOL", 3)
+    with pytest.raises(bedrock.exceptions.ValidationException, match="end of its life"):
+        create(bedrock, "model-http", model_id="emulator.http-v1:0")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [{"modelId": MODEL_ID, "lifecycle": "RETIRED"}, {"modelId": MODEL_ID, "colour": "red"}, {"lifecycle": "EOL"}],
+)
+def test_a_bad_model_change_over_http_is_refused(emulator: BedrockEmulator, body: dict[str, Any]) -> None:
+    # GIVEN a change with an unknown lifecycle, an unknown field or no model id
+    # WHEN it is PUT / THEN the emulator answers 400 and the entry is unchanged
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        admin(emulator, "PUT", "models", body)
+    assert refused.value.code == 400
+    assert emulator.models()[MODEL_ID].lifecycle == "ACTIVE"
+
+
+# ---------------------------------------------------------------------- throttling
+
+
+def test_create_throttling_answers_throttling_exception_then_lets_calls_through(
+    bedrock: Any, s3: Any, emulator: BedrockEmulator
+) -> None:
+    # GIVEN a throttling fault on the next two create calls, and a client that does not retry
+    emulator.set_throttles(create_throttles=2)
+    no_retries = boto3.client("bedrock", endpoint_url=emulator.url, region_name=REGION, config=NO_RETRIES)
+    s3.put_object(Bucket=BUCKET, Key="input/throttle-create.jsonl", Body=input_lines(4))
+    # WHEN it creates a job three times
+    for _ in range(2):
+        with pytest.raises(no_retries.exceptions.ThrottlingException) as throttled:
+            create(no_retries, "throttle-create")
+        # THEN the first two are throttled with HTTP 429, as botocore's model says
+        assert throttled.value.response["ResponseMetadata"]["HTTPStatusCode"] == 429
+    # AND the third creates the job
+    assert wait_until_done(bedrock, create(no_retries, "throttle-create"))[0]["status"] == "Completed"
+    assert emulator.throttles()["createModelInvocationJob"] == 0
+
+
+def test_boto3s_own_retries_absorb_a_single_create_throttle(bedrock: Any, s3: Any, emulator: BedrockEmulator) -> None:
+    # GIVEN one throttled create call, set over HTTP, and boto3's default client (which retries throttling)
+    assert admin(emulator, "PUT", "throttle", {"createModelInvocationJob": 1})["createModelInvocationJob"] == 1
+    s3.put_object(Bucket=BUCKET, Key="input/throttle-retried.jsonl", Body=input_lines(4))
+    # WHEN it creates a job / THEN the retry succeeds and the fault is spent
+    assert create(bedrock, "throttle-retried")
+    assert admin(emulator, "GET", "throttle")["createModelInvocationJob"] == 0
+
+
+def test_converse_throttling_set_over_http_answers_throttling_exception(emulator: BedrockEmulator) -> None:
+    # GIVEN one throttled Converse call, set over HTTP, and a runtime client that does not retry
+    admin(emulator, "PUT", "throttle", {"converse": 1})
+    no_retries = boto3.client("bedrock-runtime", endpoint_url=emulator.url, region_name=REGION, config=NO_RETRIES)
+    # WHEN it calls Converse twice / THEN the first is throttled and the second answers
+    with pytest.raises(no_retries.exceptions.ThrottlingException):
+        no_retries.converse(modelId=MODEL_ID, **converse_body())
+    assert no_retries.converse(modelId=MODEL_ID, **converse_body())["stopReason"] == "end_turn"
+
+
+def test_an_unknown_throttled_operation_over_http_is_refused(emulator: BedrockEmulator) -> None:
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        admin(emulator, "PUT", "throttle", {"listModelInvocationJobs": 1})
+    assert refused.value.code == 400
+
+
+# ---------------------------------------------------------------------- GetFoundationModel and GetInferenceProfile
+
+
+@pytest.mark.parametrize(
+    ("model_id", "inference_types"),
+    [(CATALOG[MODEL_ID].base_model_id, ["INFERENCE_PROFILE"]), (ON_DEMAND_MODEL_ID, ["ON_DEMAND"])],
+    ids=["behind-a-profile", "on-demand"],
+)
+def test_a_catalog_model_is_described_with_how_it_can_be_invoked(
+    bedrock: Any, model_id: str, inference_types: list[str]
+) -> None:
+    # GIVEN a foundation model of the catalog / WHEN boto3 gets it
+    details = bedrock.get_foundation_model(modelIdentifier=model_id)["modelDetails"]
+    # THEN it is described as Bedrock does, ACTIVE, with the ways it can be invoked
+    assert details["modelArn"] == f"arn:aws:bedrock:{REGION}::foundation-model/{model_id}"
+    assert details["modelId"] == model_id
+    assert (
+        details["providerName"] == CATALOG[MODEL_ID if inference_types == ["INFERENCE_PROFILE"] else model_id].provider
+    )
+    assert details["modelName"]
+    assert "(" not in details["modelName"]
+    assert (details["inputModalities"], details["outputModalities"]) == (["TEXT"], ["TEXT"])
+    assert details["inferenceTypesSupported"] == inference_types
+    assert details["modelLifecycle"] == {"status": "ACTIVE"}
+
+
+def test_a_legacy_model_shows_its_end_of_life_time(bedrock: Any, emulator: BedrockEmulator) -> None:
+    # GIVEN a LEGACY model with a known end-of-life date
+    emulator.set_model(EmulatedModel("emulator.legacy-v1:0", lifecycle="LEGACY", eol_date=date(2027, 1, 31)))
+    # WHEN boto3 gets it by its ARN
+    arn = f"arn:aws:bedrock:{REGION}::foundation-model/emulator.legacy-v1:0"
+    lifecycle = bedrock.get_foundation_model(modelIdentifier=arn)["modelDetails"]["modelLifecycle"]
+    # THEN its lifecycle says LEGACY and when it ends
+    assert lifecycle == {"status": "LEGACY", "endOfLifeTime": datetime(2027, 1, 31, tzinfo=UTC)}
+
+
+@pytest.mark.parametrize("model_id", [EOL_MODEL_ID, "emulator.no-such-model-v1:0", MODEL_ID])
+def test_an_eol_unknown_or_profile_id_is_not_a_foundation_model(bedrock: Any, model_id: str) -> None:
+    # GIVEN a model past end of life, one nobody knows, or an inference profile's id
+    # WHEN / THEN GetFoundationModel answers ResourceNotFoundException
+    with pytest.raises(bedrock.exceptions.ResourceNotFoundException):
+        bedrock.get_foundation_model(modelIdentifier=model_id)
+
+
+def test_an_inference_profile_is_described_by_its_id_or_its_arn(bedrock: Any) -> None:
+    # GIVEN the catalog's default, an inference profile
+    arn = f"arn:aws:bedrock:{REGION}:123456789012:inference-profile/{MODEL_ID}"
+    # WHEN boto3 gets it by id and by ARN
+    by_id = bedrock.get_inference_profile(inferenceProfileIdentifier=MODEL_ID)
+    by_arn = bedrock.get_inference_profile(inferenceProfileIdentifier=arn)
+    # THEN both describe the system-defined profile and the foundation model behind it
+    for profile in (by_id, by_arn):
+        assert profile["inferenceProfileId"] == MODEL_ID
+        assert profile["inferenceProfileArn"] == arn
+        assert profile["inferenceProfileName"]
+        assert (profile["status"], profile["type"]) == ("ACTIVE", "SYSTEM_DEFINED")
+        base_arn = f"arn:aws:bedrock:{REGION}::foundation-model/{CATALOG[MODEL_ID].base_model_id}"
+        assert profile["models"] == [{"modelArn": base_arn}]
+
+
+@pytest.mark.parametrize("profile_id", ["us.emulator.no-such-profile-v1:0", ON_DEMAND_MODEL_ID])
+def test_an_unknown_id_or_a_foundation_model_is_not_an_inference_profile(bedrock: Any, profile_id: str) -> None:
+    with pytest.raises(bedrock.exceptions.ResourceNotFoundException):
+        bedrock.get_inference_profile(inferenceProfileIdentifier=profile_id)
+
+
 # ---------------------------------------------------------------------- text and line faults
 
 
+@pytest.mark.parametrize("invocation_type", ["Converse", "InvokeModel"])
 @pytest.mark.parametrize(
     "fault", ["missing_marker", "foreign_marker", "two_markers", "code_fence", "preamble", "empty_text", "max_tokens"]
 )
 def test_each_text_fault_changes_the_answer_as_it_says(
-    bedrock: Any, s3: Any, emulator: BedrockEmulator, fault: str
+    bedrock: Any, s3: Any, emulator: BedrockEmulator, fault: str, invocation_type: str
 ) -> None:
     # GIVEN a fault that hits every record
-    name = f"text-{fault.replace('_', '-')}"
+    name = f"text-{fault.replace('_', '-')}-{invocation_type.lower()}"
     emulator.set_faults(JobFaults(**{fault: 1.0}), job_name_contains=name)
-    # WHEN a job runs
-    lines, _ = run(bedrock, s3, name, count=4)
+    # WHEN a job of either invocation type runs
+    lines, _ = run(bedrock, s3, name, count=4, invocation_type=invocation_type)
     # THEN each answer shows the fault
     for line in lines:
-        own = (f"p{line['recordId'][1:].split('a')[0]}", "en")
+        own = own_marker(line)
         text = text_of(line)
         markers = find_markers(text)
-        output = line["modelOutput"]
         if fault == "missing_marker":
             assert markers == []
             assert text.startswith("<p>")
@@ -474,11 +933,11 @@ def test_each_text_fault_changes_the_answer_as_it_says(
         elif fault == "empty_text":
             assert text == ""
         else:
-            assert output["stop_reason"] == "max_tokens"
+            assert stop_reason_of(line) == "max_tokens"
             assert text.startswith(f"#{own[0]}#en#")
             assert not text.endswith("</p>")
         if fault != "max_tokens":
-            assert output["stop_reason"] == "end_turn"
+            assert stop_reason_of(line) == "end_turn"
 
 
 def test_a_malformed_line_is_not_json_but_still_names_its_record(
@@ -557,23 +1016,13 @@ def test_the_last_matching_fault_rule_wins(bedrock: Any, s3: Any, emulator: Bedr
 
 def test_faults_can_be_set_and_reset_over_http(bedrock: Any, s3: Any, emulator: BedrockEmulator) -> None:
     # GIVEN faults set through the admin endpoint, as another process would
-    def call(method: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
-        request = urllib.request.Request(
-            f"{emulator.url}/_emulator/faults",
-            data=json.dumps(body).encode() if body is not None else None,
-            method=method,
-            headers={"Content-Type": "application/json"},
-        )
-        with urllib.request.urlopen(request, timeout=5) as response:
-            return dict(json.loads(response.read()))
-
-    rules = call("PUT", {"jobNameContains": "http-faults", "faults": {"empty_text": 1.0}})
+    rules = admin(emulator, "PUT", "faults", {"jobNameContains": "http-faults", "faults": {"empty_text": 1.0}})
     assert rules["rules"][-1]["jobNameContains"] == "http-faults"
     # WHEN a matching job runs
     lines, _ = run(bedrock, s3, "http-faults-on", count=3)
     # THEN the faults apply, and after DELETE they no longer do
     assert all(text_of(line) == "" for line in lines)
-    assert call("DELETE") == {"rules": []}
+    assert admin(emulator, "DELETE", "faults") == {"rules": []}
     lines, _ = run(bedrock, s3, "http-faults-off", count=3)
     assert all(text_of(line) for line in lines)
 
@@ -592,11 +1041,11 @@ def test_an_unknown_fault_over_http_is_refused(emulator: BedrockEmulator) -> Non
 # ---------------------------------------------------------------------- on-demand InvokeModel
 
 
-def test_invoke_model_answers_through_the_bedrock_runtime_client(emulator: BedrockEmulator) -> None:
-    # GIVEN boto3's bedrock-runtime client on the same emulator
-    runtime = boto3.client("bedrock-runtime", endpoint_url=emulator.url, region_name=REGION)
-    body = model_input(ProductFacts("sku-1", "Desk lamp", ("reading light",)), "fr", max_tokens=1024, temperature=0)
-    # WHEN it invokes the model with the same body a batch line carries
+def test_invoke_model_answers_through_the_bedrock_runtime_client(runtime: Any) -> None:
+    # GIVEN boto3's bedrock-runtime client on the same emulator, and an Anthropic Messages body
+    facts = ProductFacts("sku-1", "Desk lamp", ("reading light",))
+    body = anthropic_body(model_input(facts, "fr", max_tokens=1024, temperature=0, structured=False))
+    # WHEN it invokes the model with the same body an older batch line carries
     response = runtime.invoke_model(modelId=MODEL_ID, body=json.dumps(body), contentType="application/json")
     answer = json.loads(response["body"].read())
     # THEN it gets an Anthropic Messages response, in French, for that product
@@ -607,8 +1056,41 @@ def test_invoke_model_answers_through_the_bedrock_runtime_client(emulator: Bedro
     assert answer["usage"]["output_tokens"] > 0
 
 
-def test_invoke_model_refuses_a_body_that_is_not_a_messages_request(emulator: BedrockEmulator) -> None:
+def test_invoke_model_refuses_a_body_that_is_not_a_messages_request(runtime: Any) -> None:
     # GIVEN a body without messages / WHEN it is invoked / THEN boto3 raises the modelled ValidationException
-    runtime = boto3.client("bedrock-runtime", endpoint_url=emulator.url, region_name=REGION)
     with pytest.raises(runtime.exceptions.ValidationException):
         runtime.invoke_model(modelId=MODEL_ID, body=b'{"max_tokens": 10}')
+
+
+# ---------------------------------------------------------------------- on-demand Converse
+
+
+@pytest.mark.parametrize(
+    "model_id", [MODEL_ID, f"arn:aws:bedrock:{REGION}:123456789012:inference-profile/{MODEL_ID}"], ids=["id", "arn"]
+)
+def test_converse_answers_through_the_bedrock_runtime_client(runtime: Any, model_id: str) -> None:
+    # GIVEN the Converse body a batch line carries, asking for structured output
+    body = converse_body("sku-2", "de", structured=True)
+    # WHEN boto3's runtime client calls Converse, with a profile id or its ARN (percent-encoded in the path)
+    response = runtime.converse(modelId=model_id, **body)
+    # THEN the answer is a Converse response whose text is the schema's JSON, in German, for that product
+    assert response["output"]["message"]["role"] == "assistant"
+    assert response["stopReason"] == "end_turn"
+    usage = response["usage"]
+    assert usage["totalTokens"] == usage["inputTokens"] + usage["outputTokens"]
+    assert response["metrics"]["latencyMs"] > 0
+    answer = json.loads(response["output"]["message"]["content"][0]["text"])
+    jsonschema.validate(answer, json.loads(body["outputConfig"]["textFormat"]["structure"]["jsonSchema"]["schema"]))
+    assert answer["marker"] == "#psku-2#de#"
+    assert "Sie" in answer["html"]
+
+
+def test_converse_without_a_schema_answers_the_marker_then_html(runtime: Any) -> None:
+    response = runtime.converse(modelId=PLAIN_TEXT_MODEL.id, **converse_body("sku-3"))
+    assert response["output"]["message"]["content"][0]["text"].startswith("#psku-3#en#\n<p>")
+
+
+def test_converse_refuses_structured_output_on_a_model_without_it(runtime: Any) -> None:
+    # GIVEN a model without structured output / WHEN Converse asks it for a schema / THEN ValidationException
+    with pytest.raises(runtime.exceptions.ValidationException, match="structured output"):
+        runtime.converse(modelId=PLAIN_TEXT_MODEL.id, **converse_body(structured=True))
