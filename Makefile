@@ -7,7 +7,7 @@ export DO_NOT_TRACK := 1
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export PREFECT_HOME ?= $(CURDIR)/.prefect
 
-.PHONY: demo test lint typecheck unit lambdas local-stack bench clean
+.PHONY: demo test lint typecheck unit lambdas local-stack bench bench-costs clean
 
 $(BIN)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -15,8 +15,8 @@ $(BIN)/.installed: pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
 	touch $@
 
-demo: $(BIN)/.installed  ## one whole cycle on the embedded default
-	$(BIN)/python -m local.demo
+demo: $(BIN)/.installed  ## one whole cycle on the embedded default (MODEL=<catalog id> for another model)
+	$(BIN)/python -m local.demo $(if $(MODEL),--model $(MODEL))
 
 test: lint typecheck  ## lint, types, and every test suite
 	$(BIN)/pytest
@@ -39,6 +39,9 @@ local-stack: $(BIN)/.installed  ## the local stack for a Prefect server and work
 
 bench: $(BIN)/.installed  ## parse -> SQS -> drain throughput, PostgreSQL on 127.0.0.1:5432
 	$(BIN)/python -m bench.drain_throughput
+
+bench-costs: $(BIN)/.installed  ## the seed scenario priced for every model of the catalog
+	$(BIN)/python -m bench.model_costs
 
 clean:
 	rm -rf $(VENV) build .prefect descgen-demo.sqlite3* .mypy_cache .ruff_cache .pytest_cache

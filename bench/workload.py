@@ -27,7 +27,7 @@ from descgen.db.models import GenerationTask, Product
 from descgen.db.session import session_scope
 from descgen.prompts import model_input
 from descgen.settings import Settings
-from local.offline_writer import write_response
+from local.offline_writer import write_converse_response
 
 STORE_ID = "benchstore"
 LANGUAGES = {"en": "English", "de": "Deutsch"}
@@ -79,20 +79,24 @@ def write_output_file(engine: Engine, batch: SubmittedBatch, settings: Settings,
     lines: list[bytes] = []
     with session_scope(engine) as session:
         rows = session.execute(
-            select(GenerationTask.id, GenerationTask.attempts, GenerationTask.language_id, Product)
+            select(GenerationTask.id, GenerationTask.sends, GenerationTask.language_id, Product)
             .join(Product, Product.id == GenerationTask.product_id)
             .where(GenerationTask.batch_id == batch.batch_id)
             .order_by(GenerationTask.id)
             .execution_options(yield_per=1000)
         )
-        for task_id, attempts, language_id, product in rows:
+        for task_id, sends, language_id, product in rows:
             body = model_input(
-                facts(product), language_id, max_tokens=settings.max_output_tokens, temperature=settings.temperature
+                facts(product),
+                language_id,
+                max_tokens=settings.max_output_tokens,
+                temperature=settings.temperature,
+                structured=True,
             )
             answer = {
-                "recordId": make_record_id(task_id, attempts),
+                "recordId": make_record_id(task_id, sends),
                 "modelInput": body,
-                "modelOutput": write_response(body, model_id=settings.model_id),
+                "modelOutput": write_converse_response(body),
             }
             lines.append(json.dumps(answer, ensure_ascii=False).encode() + b"\n")
     random.Random(seed).shuffle(lines)

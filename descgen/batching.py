@@ -8,11 +8,14 @@ configured age, or goes through on-demand InvokeModel (``on_demand``) now.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from itertools import zip_longest
 
-from descgen.settings import ModelQuota, RemainderPolicy
+from descgen.model_catalog import ModelQuota
+from descgen.settings import RemainderPolicy
 
 
 class RemainderAction(StrEnum):
@@ -55,3 +58,29 @@ def plan_jobs(
     too_old = oldest_pending is not None and now - oldest_pending >= max_age
     action = RemainderAction.ON_DEMAND if policy == "on_demand" or too_old else RemainderAction.DEFER
     return JobPlan(sizes, remainder, action)
+
+
+@dataclass(frozen=True)
+class WaitingBatch:
+    batch_id: str
+    store_id: str
+    model_id: str
+    waiting_since: datetime
+
+
+def next_for_slots(waiting: Sequence[WaitingBatch], free_slots: Mapping[str, int]) -> list[str]:
+    """Which waiting batches get the free job slots, per model: oldest first, fair across stores.
+
+    Each store's batches queue by age; the stores take turns (the store whose
+    oldest batch waited longest goes first), so one store's backlog of fifty
+    batches cannot hold back another store's single one.
+    """
+    chosen: list[str] = []
+    for model_id in sorted({batch.model_id for batch in waiting}):
+        queues: dict[str, list[WaitingBatch]] = {}
+        for batch in sorted(waiting, key=lambda b: (b.waiting_since, b.batch_id)):
+            if batch.model_id == model_id:
+                queues.setdefault(batch.store_id, []).append(batch)
+        turns = [batch for round_ in zip_longest(*queues.values()) for batch in round_ if batch is not None]
+        chosen.extend(batch.batch_id for batch in turns[: max(0, free_slots.get(model_id, 0))])
+    return chosen

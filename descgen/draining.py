@@ -28,6 +28,7 @@ from descgen.contract.messages import ContractError, ResultPage
 from descgen.contract.sqs_batches import MAX_ENTRIES_PER_CALL, delete_messages
 from descgen.db.results import ApplyReport, apply_pages
 from descgen.db.session import session_scope
+from descgen.lifecycle import RetryBudget
 from descgen.settings import Settings
 from descgen.verdicts import PublishRules
 
@@ -99,7 +100,9 @@ def drain(
             report.stopped_because = "queue empty"
             break
         report.messages += len(messages)
-        done = _apply_receive(engine, messages, rules, settings.max_attempts, report)
+        done = _apply_receive(
+            engine, messages, rules, RetryBudget(settings.max_attempts, settings.max_throttles), report
+        )
         if done:
             deleted = delete_messages(sqs, settings.queue_url, done)
             report.sqs_requests += deleted.requests
@@ -116,7 +119,7 @@ def drain(
 
 
 def _apply_receive(
-    engine: Engine, messages: Sequence[dict[str, Any]], rules: PublishRules, max_attempts: int, report: DrainReport
+    engine: Engine, messages: Sequence[dict[str, Any]], rules: PublishRules, budget: RetryBudget, report: DrainReport
 ) -> list[str]:
     """Apply one receive; the receipt handles of the messages whose rows are committed."""
     decoded: list[tuple[dict[str, Any], ResultPage]] = []
@@ -129,7 +132,7 @@ def _apply_receive(
     if not decoded:
         return []
     try:
-        report.results.add(_commit(engine, [page for _, page in decoded], rules, max_attempts))
+        report.results.add(_commit(engine, [page for _, page in decoded], rules, budget))
         return [message["ReceiptHandle"] for message, _ in decoded]
     except OperationalError as error:
         raise DatabaseUnavailable(f"database unavailable mid-drain, nothing deleted: {error.orig}") from error
@@ -138,7 +141,7 @@ def _apply_receive(
     done = []
     for message, page in decoded:
         try:
-            report.results.add(_commit(engine, [page], rules, max_attempts))
+            report.results.add(_commit(engine, [page], rules, budget))
             done.append(message["ReceiptHandle"])
         except OperationalError as error:
             raise DatabaseUnavailable(f"database unavailable mid-drain: {error.orig}") from error
@@ -154,11 +157,11 @@ _RETRYABLE_SQLSTATES = frozenset({"40P01", "40001"})
 _COMMIT_ATTEMPTS = 3
 
 
-def _commit(engine: Engine, pages: Sequence[ResultPage], rules: PublishRules, max_attempts: int) -> ApplyReport:
+def _commit(engine: Engine, pages: Sequence[ResultPage], rules: PublishRules, budget: RetryBudget) -> ApplyReport:
     for attempt in range(1, _COMMIT_ATTEMPTS + 1):
         try:
             with session_scope(engine) as session:
-                return apply_pages(session, pages, rules, max_attempts)
+                return apply_pages(session, pages, rules, budget)
         except OperationalError as error:
             if getattr(error.orig, "sqlstate", None) not in _RETRYABLE_SQLSTATES or attempt == _COMMIT_ATTEMPTS:
                 raise

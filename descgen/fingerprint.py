@@ -9,10 +9,12 @@ from __future__ import annotations
 import hashlib
 import json
 
-from descgen.prompts import PROMPT_VERSION, ProductFacts
+from descgen.prompts import ProductFacts, prompt_version
 
 
-def fingerprint(product: ProductFacts, language_id: str, model_id: str, prompt_version: str = PROMPT_VERSION) -> str:
+def fingerprint(
+    product: ProductFacts, language_id: str, model_id: str, prompt: str = prompt_version(structured=True)
+) -> str:
     canonical = json.dumps(
         {
             "product": product.product_id,
@@ -20,7 +22,7 @@ def fingerprint(product: ProductFacts, language_id: str, model_id: str, prompt_v
             "keywords": list(product.keywords),
             "attributes": product.attributes,
             "language": language_id,
-            "prompt": prompt_version,
+            "prompt": prompt,
             "model": model_id,
         },
         sort_keys=True,

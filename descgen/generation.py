@@ -7,7 +7,6 @@ are never stranded.
 
 from __future__ import annotations
 
-import json
 import tempfile
 from collections import Counter
 from collections.abc import Sequence
@@ -32,6 +31,7 @@ from descgen.db.batches import (
     claim_batch,
     count_pending,
     job_name_for,
+    jobs_in_flight,
     mark_submitted,
     oldest_pending_since,
     pending_with_products,
@@ -42,7 +42,7 @@ from descgen.db.models import Batch, GenerationTask, Product, utcnow
 from descgen.db.session import session_scope
 from descgen.lifecycle import BatchState
 from descgen.pricing import Cost, cost, estimate_tokens, price_for
-from descgen.prompts import jsonl_line, model_input
+from descgen.prompts import jsonl_line, model_input, prompt_version
 from descgen.settings import Settings
 
 
@@ -57,6 +57,7 @@ class Estimate:
 
 @dataclass(frozen=True)
 class GenerationPlan:
+    model_id: str
     pending: int
     jobs: JobPlan
     estimate: Estimate  # of everything planned, priced both ways
@@ -71,21 +72,32 @@ class WrittenBatch:
     estimate: Estimate
 
 
-def sync_catalog(engine: Engine, store_id: str, model_id: str) -> SyncReport:
+def structured_for(settings: Settings, model_id: str) -> bool:
+    """JSON answers (body, meta title, meta description) where the model supports them and settings allow."""
+    return settings.structured_output and settings.model(model_id).structured_output
+
+
+def sync_catalog(engine: Engine, settings: Settings, store_id: str, model_id: str) -> SyncReport:
     with session_scope(engine) as session:
-        return sync_tasks(session, store_id, model_id)
+        return sync_tasks(session, store_id, model_id, prompt_version(structured_for(settings, model_id)))
 
 
-def task_request(task: GenerationTask, product: Product, settings: Settings) -> tuple[str, dict[str, Any]]:
-    """The task's record id (naming the task and this attempt) and its model input."""
+def task_request(
+    task: GenerationTask, product: Product, settings: Settings, *, structured: bool
+) -> tuple[str, dict[str, Any]]:
+    """The task's record id (naming the task and this send) and its model input."""
     body = model_input(
-        facts(product), task.language_id, max_tokens=settings.max_output_tokens, temperature=settings.temperature
+        facts(product),
+        task.language_id,
+        max_tokens=settings.max_output_tokens,
+        temperature=settings.temperature,
+        structured=structured,
     )
-    return make_record_id(task.id, task.attempts), body
+    return make_record_id(task.id, task.sends), body
 
 
-def task_line(task: GenerationTask, product: Product, settings: Settings) -> bytes:
-    return jsonl_line(*task_request(task, product, settings))
+def task_line(task: GenerationTask, product: Product, settings: Settings, *, structured: bool) -> bytes:
+    return jsonl_line(*task_request(task, product, settings, structured=structured))
 
 
 class _Tally:
@@ -109,7 +121,7 @@ class _Tally:
             records=self.records,
             input_tokens=self.input_tokens,
             output_tokens=output_tokens,
-            cost=cost(price_for(settings.prices, model_id), self.input_tokens, output_tokens),
+            cost=cost(price_for(settings.catalog, model_id), self.input_tokens, output_tokens),
             languages=dict(self.languages),
         )
 
@@ -131,7 +143,8 @@ def plan_without_changes(
     """
     with Session(engine) as session:
         try:
-            return sync_tasks(session, store_id, model_id), _plan(
+            version = prompt_version(structured_for(settings, model_id))
+            return sync_tasks(session, store_id, model_id, version), _plan(
                 session, settings, store_id, languages, limit, model_id
             )
         finally:
@@ -151,16 +164,24 @@ def _plan(
         utcnow(),
     )
     tally = _Tally()
+    structured = structured_for(settings, model_id)
     for task, product in pending_with_products(session, store_id, languages, pending):
-        tally.add(task_line(task, product, settings), task.language_id)
-    return GenerationPlan(pending=pending, jobs=jobs, estimate=tally.estimate(settings, model_id))
+        tally.add(task_line(task, product, settings, structured=structured), task.language_id)
+    return GenerationPlan(model_id=model_id, pending=pending, jobs=jobs, estimate=tally.estimate(settings, model_id))
 
 
 def claim(
-    engine: Engine, store_id: str, model_id: str, languages: Sequence[str] | None, size: int, mode: str = "batch"
+    engine: Engine,
+    settings: Settings,
+    store_id: str,
+    model_id: str,
+    languages: Sequence[str] | None,
+    size: int,
+    mode: str = "batch",
 ) -> str | None:
+    output_format = "json" if structured_for(settings, model_id) else "text"
     with session_scope(engine) as session:
-        batch = claim_batch(session, store_id, model_id, languages, size, mode)
+        batch = claim_batch(session, store_id, model_id, languages, size, mode, output_format)
         return batch.id if batch else None
 
 
@@ -189,10 +210,11 @@ def write_batch_file(engine: Engine, s3: Any, settings: Settings, batch_id: str)
     overflow: list[int] = []
     with tempfile.TemporaryFile() as spool:
         with session_scope(engine) as session:
-            model_id = _open_batch(session, batch_id, (BatchState.CLAIMED,)).model_id
+            batch = _open_batch(session, batch_id, (BatchState.CLAIMED,))
+            model_id, structured = batch.model_id, batch.output_format == "json"
             max_bytes = settings.quota(model_id).max_file_bytes
             for task, product in batch_tasks_with_products(session, batch_id):
-                line = task_line(task, product, settings)
+                line = task_line(task, product, settings, structured=structured)
                 if overflow or tally.bytes + len(line) > max_bytes:
                     overflow.append(task.id)
                     continue
@@ -216,10 +238,29 @@ def write_batch_file(engine: Engine, s3: Any, settings: Settings, batch_id: str)
         return WrittenBatch(batch_id, batch.input_uri, tally.bytes, released, estimate)
 
 
+def request_job(engine: Engine, sns: Any, settings: Settings, batch_id: str) -> JobRequest | None:
+    """Ask for the batch's job if its model has a free job slot; else it waits for monitor-jobs.
+
+    Slots are counted from descgen's own batches (published, or with a job not yet
+    seen to end): never more jobs in flight per model than its quota. Jobs that
+    others run on the same account are not counted; if they take the slot,
+    Bedrock answers ServiceQuotaExceededException, create_bedrock_job reports a
+    wait, and monitor-jobs puts the batch back in line.
+    """
+    with session_scope(engine) as session:
+        batch = _open_batch(session, batch_id, (BatchState.CLAIMED, BatchState.WAITING))
+        if jobs_in_flight(session, batch.model_id) >= settings.quota(batch.model_id).max_jobs_in_flight:
+            if batch.state != BatchState.WAITING:
+                batch.state = BatchState.WAITING
+                batch.waiting_since = utcnow()
+            return None
+    return publish_job_request(engine, sns, settings, batch_id)
+
+
 def publish_job_request(engine: Engine, sns: Any, settings: Settings, batch_id: str) -> JobRequest:
     """Ask for the batch's job; safe to repeat (the job's clientRequestToken is the batch id)."""
     with session_scope(engine) as session:
-        batch = _open_batch(session, batch_id, (BatchState.CLAIMED, BatchState.PUBLISHED))
+        batch = _open_batch(session, batch_id, (BatchState.CLAIMED, BatchState.WAITING, BatchState.PUBLISHED))
         if not (batch.input_uri and batch.output_uri and batch.job_name):
             raise RuntimeError(f"batch {batch_id} has no input file yet: write it before publishing")
         request = JobRequest(
@@ -228,12 +269,13 @@ def publish_job_request(engine: Engine, sns: Any, settings: Settings, batch_id: 
             model_id=batch.model_id,
             s3_input_uri=batch.input_uri,
             s3_output_uri=batch.output_uri,
+            invocation_type=batch.invocation_type,
         )
     sns.publish(TopicArn=settings.topic_arn, Message=request.to_json())
     with session_scope(engine) as session:
         batch = session.get_one(Batch, batch_id, with_for_update=True)
         mark_submitted(session, batch_id)
-        if batch.state == BatchState.CLAIMED:
+        if batch.state in (BatchState.CLAIMED, BatchState.WAITING):
             batch.state = BatchState.PUBLISHED
         batch.job_requests += 1
         batch.published_at = utcnow()
@@ -253,7 +295,7 @@ HEARTBEAT_EVERY = 20  # records between signs of life during on-demand calls
 
 
 def send_on_demand(engine: Engine, clients: AwsClients, settings: Settings, batch_id: str) -> OnDemandRun | None:
-    """A remainder too small for a batch job: InvokeModel per record, at real-time prices.
+    """A remainder too small for a batch job: one ``converse`` call per record, at real-time prices.
 
     The answers take the same road as a job's: pages of results into SQS, applied
     by drain-results. Tasks are marked submitted before the pages are sent, so
@@ -264,11 +306,13 @@ def send_on_demand(engine: Engine, clients: AwsClients, settings: Settings, batc
     """
     with session_scope(engine) as session:
         try:
-            model_id = _open_batch(session, batch_id, (BatchState.CLAIMED,)).model_id
+            batch = _open_batch(session, batch_id, (BatchState.CLAIMED,))
         except BatchNoLongerOpen:
             return None
+        model_id, structured = batch.model_id, batch.output_format == "json"
         requests = [
-            task_request(task, product, settings) for task, product in batch_tasks_with_products(session, batch_id)
+            task_request(task, product, settings, structured=structured)
+            for task, product in batch_tasks_with_products(session, batch_id)
         ]
     results = []
     for number, (record_id, body) in enumerate(requests, start=1):
@@ -278,7 +322,7 @@ def send_on_demand(engine: Engine, clients: AwsClients, settings: Settings, batc
                 _open_batch(session, batch_id, (BatchState.CLAIMED,))
     input_tokens = sum(r.usage.input_tokens for r in results if r.usage)
     output_tokens = sum(r.usage.output_tokens for r in results if r.usage)
-    spent = cost(price_for(settings.prices, model_id), input_tokens, output_tokens)
+    spent = cost(price_for(settings.catalog, model_id), input_tokens, output_tokens)
     with session_scope(engine) as session:
         batch = _open_batch(session, batch_id, (BatchState.CLAIMED,))
         mark_submitted(session, batch_id)
@@ -300,10 +344,7 @@ def send_on_demand(engine: Engine, clients: AwsClients, settings: Settings, batc
 def _invoke(runtime: Any, model_id: str, record_id: str, body: dict[str, Any]) -> RecordResult:
     """One on-demand call; any failure becomes an error result for the record, judged like a batch's."""
     try:
-        response = runtime.invoke_model(
-            modelId=model_id, body=json.dumps(body), contentType="application/json", accept="application/json"
-        )
-        return result_from_model_output(record_id, json.loads(response["body"].read()))
+        return result_from_model_output(record_id, runtime.converse(modelId=model_id, **body))
     except ClientError as error:  # throttling heals, validation does not
         details = error.response.get("Error", {})
         code, message = str(details.get("Code", "Unknown")), str(details.get("Message"))

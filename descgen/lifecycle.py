@@ -8,7 +8,10 @@ state change in descgen goes through ``check_transition``.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 
 class TaskState(StrEnum):
@@ -24,6 +27,7 @@ class BatchState(StrEnum):
     """Where a batch is on its way to a finished Bedrock job."""
 
     CLAIMED = "claimed"  # tasks claimed, file not yet uploaded
+    WAITING = "waiting"  # file uploaded; waiting for a free job slot (the model's jobs-in-flight quota)
     PUBLISHED = "published"  # file uploaded and job request sent to SNS
     SUBMITTED = "submitted"  # Bedrock accepted the job (we know its ARN)
     ENDED = "ended"  # the job reached a terminal status; results may still be in flight
@@ -67,6 +71,49 @@ def after_failure(attempts: int, max_attempts: int, *, can_heal: bool = True) ->
     if not can_heal or attempts >= max_attempts:
         return TaskState.FAILED
     return TaskState.PENDING
+
+
+@dataclass(frozen=True)
+class RetryBudget:
+    max_attempts: int  # failed attempts before a task is failed for good
+    max_waits: int  # throttled sends that cost no attempt; past this a throttle counts as one
+
+
+def failure_change(
+    task_id: int,
+    current: TaskState,
+    attempts: int,
+    sends: int,
+    waits: int,
+    reason: str,
+    budget: RetryBudget,
+    now: datetime,
+    *,
+    can_heal: bool = True,
+    wait: bool = False,
+) -> dict[str, Any]:
+    """The row update for a sent task whose send came to nothing (drain and monitor both use it).
+
+    A wait (throttling, a full quota) sends it back with its attempts unchanged while
+    the wait budget lasts; anything else counts an attempt and fails the task at the
+    limit. Either way the next send gets a new record id (``sends + 1``).
+    """
+    counts_attempt = not (wait and waits < budget.max_waits)
+    new_attempts = attempts + 1 if counts_attempt else attempts
+    target = after_failure(new_attempts, budget.max_attempts, can_heal=can_heal) if counts_attempt else _S.PENDING
+    check_transition(task_id, current, target)
+    change: dict[str, Any] = {
+        "id": task_id,
+        "state": target,
+        "attempts": new_attempts,
+        "sends": sends + 1,
+        "waits": waits if counts_attempt else waits + 1,
+        "reason": reason,
+        "updated_at": now,
+    }
+    if target == _S.PENDING:
+        change |= {"batch_id": None, "pending_since": now}
+    return change
 
 
 def legal_sources(target: TaskState, among: set[TaskState] | frozenset[TaskState]) -> list[str]:

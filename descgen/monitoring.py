@@ -1,13 +1,19 @@
 """monitor-jobs: follow every open batch to its end, so no task stays in flight.
 
-For each open batch, oldest first:
+First the job slots: batches ``waiting`` for a free slot of their model's
+jobs-in-flight quota are published as slots free, oldest first and fair across
+stores (``batching.next_for_slots``); one that waited past
+``max_slot_wait_hours`` goes back to pending with an attempt counted. Then, for
+each open batch, oldest first:
 
 - ``claimed`` for longer than ``stale_batch_minutes`` (the generate run died):
   republished if its input file made it to S3, else its tasks are released;
 - ``published`` with no job found by its deterministic name after that long (the
   SNS delivery or the Lambda was lost): republished; the job's
   ``clientRequestToken`` is the batch id, so a second request cannot make a
-  second job;
+  second job. If the model's slots are all taken in Bedrock (jobs others run on
+  the account), the request was refused as a wait, not lost: the batch goes back
+  to ``waiting`` and the request is not counted;
 - ``submitted``: the job's status is recorded; when it ends, the manifest's
   token counts give the real cost, at batch prices and what on-demand would
   have cost;
@@ -33,20 +39,28 @@ from sqlalchemy import ColumnElement, Engine, func, select, update
 from sqlalchemy.orm import Session
 
 from descgen.aws.clients import AwsClients
+from descgen.batching import WaitingBatch, next_for_slots
+from descgen.contract.bedrock_jobs import RUNNING_JOB_STATUSES, find_job
+from descgen.contract.bedrock_jobs import jobs_in_flight as running_jobs_in_bedrock
 from descgen.contract.keys import job_id_from_arn, manifest_key, output_folder, split_s3_uri
-from descgen.db.batches import release_tasks
+from descgen.db.batches import jobs_in_flight, release_tasks
 from descgen.db.models import Batch, GenerationTask, utcnow
 from descgen.db.session import session_scope
-from descgen.generation import publish_job_request
-from descgen.lifecycle import BatchState, TaskState, after_failure, check_transition
-from descgen.pricing import cost, price_for
+from descgen.generation import publish_job_request, request_job
+from descgen.lifecycle import OPEN_STATES, BatchState, RetryBudget, TaskState, failure_change
+from descgen.pricing import UnknownModelPrice, cost, price_for
 from descgen.settings import Settings
 
 log = logging.getLogger(__name__)
 
-RUNNING = frozenset({"Submitted", "Validating", "Scheduled", "InProgress", "Stopping"})
 WITH_RESULTS = frozenset({"Completed", "PartiallyCompleted"})
-OPEN_BATCHES = (BatchState.CLAIMED, BatchState.PUBLISHED, BatchState.SUBMITTED, BatchState.ENDED)
+OPEN_BATCHES = (
+    BatchState.CLAIMED,
+    BatchState.WAITING,
+    BatchState.PUBLISHED,
+    BatchState.SUBMITTED,
+    BatchState.ENDED,
+)
 
 
 @dataclass
@@ -70,6 +84,7 @@ class MonitorReport:
     batches: list[BatchView] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     republished: int = 0
+    published_from_wait: int = 0
     released_tasks: int = 0
     retried_tasks: int = 0
     failed_tasks: int = 0
@@ -78,6 +93,11 @@ class MonitorReport:
 def monitor(engine: Engine, clients: AwsClients, settings: Settings, store_id: str | None = None) -> MonitorReport:
     """Every open batch, oldest first; one batch's error does not hold back the others."""
     report = MonitorReport()
+    try:
+        publish_into_free_slots(engine, clients, settings, report, store_id)
+    except Exception as error:  # reported; the batches are still followed
+        log.exception("waiting batches could not be published")
+        report.errors.append(f"job slots: {error!r}")
     with session_scope(engine) as session:
         where: list[ColumnElement[bool]] = [Batch.state.in_(OPEN_BATCHES)]
         if store_id:
@@ -109,6 +129,44 @@ def monitor(engine: Engine, clients: AwsClients, settings: Settings, store_id: s
     return report
 
 
+def publish_into_free_slots(
+    engine: Engine, clients: AwsClients, settings: Settings, report: MonitorReport, store_id: str | None = None
+) -> None:
+    """Waiting batches take the slots their models have free; one past its wait budget is given up."""
+    now = utcnow()
+    budget = timedelta(hours=settings.max_slot_wait_hours)
+    with session_scope(engine) as session:
+        rows = session.execute(
+            select(Batch.id, Batch.store_id, Batch.model_id, Batch.waiting_since, Batch.created_at).where(
+                Batch.state == BatchState.WAITING
+            )
+        ).all()
+        waiting = [WaitingBatch(r.id, r.store_id, r.model_id, r.waiting_since or r.created_at) for r in rows]
+        expired = [batch for batch in waiting if now - batch.waiting_since >= budget]
+        for batch in expired:
+            reason = f"waited over {settings.max_slot_wait_hours:g} h for a Bedrock job slot"
+            retried, failed = requeue_open_tasks(session, batch.batch_id, reason, _budget(settings))
+            report.retried_tasks += retried
+            report.failed_tasks += failed
+            row = session.get_one(Batch, batch.batch_id, with_for_update=True)
+            row.state, row.closed_at, row.job_message = BatchState.CLOSED, now, reason
+        waiting = [batch for batch in waiting if batch not in expired]
+        free = {
+            model: settings.quota(model).max_jobs_in_flight - jobs_in_flight(session, model)
+            for model in {batch.model_id for batch in waiting}
+        }
+    # every store's batches compete for the slots; only the chosen of this store are sent when one is named
+    for batch_id in next_for_slots(waiting, free):
+        if store_id and not any(b.batch_id == batch_id and b.store_id == store_id for b in waiting):
+            continue
+        if request_job(engine, clients.sns, settings, batch_id) is not None:
+            report.published_from_wait += 1
+
+
+def _budget(settings: Settings) -> RetryBudget:
+    return RetryBudget(settings.max_attempts, settings.max_throttles)
+
+
 def _last_sign_of_life(batch: Batch) -> datetime:
     return max(t for t in (batch.created_at, batch.heartbeat_at, batch.published_at) if t is not None)
 
@@ -118,6 +176,11 @@ def _follow(engine: Engine, clients: AwsClients, settings: Settings, batch_id: s
     stale = timedelta(minutes=settings.stale_batch_minutes)
     with session_scope(engine) as session:
         batch = session.get_one(Batch, batch_id, with_for_update=True)
+        if batch.state == BatchState.WAITING:
+            in_flight = jobs_in_flight(session, batch.model_id)
+            return (
+                f"waiting for a job slot ({in_flight} of {settings.quota(batch.model_id).max_jobs_in_flight} in flight)"
+            )
         if batch.state == BatchState.CLAIMED:
             if now - _last_sign_of_life(batch) < stale:
                 return "waiting for its generate run"
@@ -127,15 +190,20 @@ def _follow(engine: Engine, clients: AwsClients, settings: Settings, batch_id: s
                 batch.closed_at = now
                 return "released: its file never reached S3"
         elif batch.state == BatchState.PUBLISHED:
-            job = _find_job(clients.bedrock, batch)
+            job = find_job(clients.bedrock, batch.job_name) if batch.job_name else None
             if job is not None:
                 batch.job_arn = job["jobArn"]
                 batch.state = BatchState.SUBMITTED
             elif now - _last_sign_of_life(batch) < stale:
                 return "waiting for its job to be created"
+            elif _bedrock_slots_full(clients.bedrock, settings, batch.model_id):
+                # refused as ServiceQuotaExceeded (jobs others run): a wait, not a lost request
+                batch.state, batch.waiting_since = BatchState.WAITING, now
+                batch.job_requests = max(0, batch.job_requests - 1)
+                return "back to waiting: the model's job slots are taken in Bedrock"
             elif batch.job_requests >= settings.max_job_requests:
                 reason = f"no Bedrock job after {batch.job_requests} job requests"
-                retried, failed = requeue_open_tasks(session, batch.id, reason, settings.max_attempts)
+                retried, failed = requeue_open_tasks(session, batch.id, reason, _budget(settings))
                 report.retried_tasks += retried
                 report.failed_tasks += failed
                 batch.state = BatchState.CLOSED
@@ -161,21 +229,12 @@ def _has_objects(s3: Any, bucket: str, prefix: str) -> bool:
     return bool(s3.list_objects_v2(Bucket=bucket, Prefix=prefix, MaxKeys=1).get("KeyCount"))
 
 
-def _find_job(bedrock: Any, batch: Batch) -> dict[str, Any] | None:
-    pages = bedrock.get_paginator("list_model_invocation_jobs").paginate(nameContains=batch.job_name)
-    for page in pages:
-        for summary in page["invocationJobSummaries"]:
-            if summary["jobName"] == batch.job_name:
-                return dict(summary)
-    return None
-
-
 def _track_job(session: Session, clients: AwsClients, settings: Settings, batch: Batch) -> None:
     assert batch.job_arn is not None
     job = clients.bedrock.get_model_invocation_job(jobIdentifier=batch.job_arn)
     batch.job_status = job["status"]
     batch.job_message = job.get("message")
-    if job["status"] in RUNNING:
+    if job["status"] in RUNNING_JOB_STATUSES:
         return
     batch.state = BatchState.ENDED
     # The grace for results in flight starts when descgen sees the end, not at Bedrock's
@@ -194,7 +253,12 @@ def _record_real_cost(s3: Any, settings: Settings, batch: Batch) -> None:
         return
     batch.input_tokens = int(manifest.get("inputTokenCount", 0))
     batch.output_tokens = int(manifest.get("outputTokenCount", 0))
-    real = cost(price_for(settings.prices, batch.model_id), batch.input_tokens, batch.output_tokens)
+    try:
+        price = price_for(settings.catalog, batch.model_id)
+    except UnknownModelPrice as error:  # the tokens are kept; the cost waits for a price
+        log.warning("batch %s: %s", batch.id, error)
+        return
+    real = cost(price, batch.input_tokens, batch.output_tokens)
     batch.cost_usd = real.batch_usd
     batch.on_demand_cost_usd = real.on_demand_usd
 
@@ -216,7 +280,7 @@ def _close_if_resolved(
             if wrote_output
             else f"job {batch.job_status}: {batch.job_message or 'no output'}"
         )
-        retried, failed = requeue_open_tasks(session, batch.id, reason, settings.max_attempts)
+        retried, failed = requeue_open_tasks(session, batch.id, reason, _budget(settings))
         report.retried_tasks += retried
         report.failed_tasks += failed
     batch.state = BatchState.CLOSED
@@ -240,23 +304,23 @@ def _job_wrote_output(s3: Any, settings: Settings, batch: Batch) -> bool:
     return _has_objects(s3, settings.bucket, prefix)
 
 
-def requeue_open_tasks(session: Session, batch_id: str, reason: str, max_attempts: int) -> tuple[int, int]:
+def requeue_open_tasks(session: Session, batch_id: str, reason: str, budget: RetryBudget) -> tuple[int, int]:
     """The batch's tasks still awaiting a result: pending with ``attempts + 1``, failed at the limit."""
     now = utcnow()
-    changes = []
     open_tasks = session.execute(
-        select(GenerationTask.id, GenerationTask.attempts).where(
-            GenerationTask.batch_id == batch_id, GenerationTask.state == TaskState.SUBMITTED
-        )
+        select(
+            GenerationTask.id, GenerationTask.state, GenerationTask.attempts, GenerationTask.sends, GenerationTask.waits
+        ).where(GenerationTask.batch_id == batch_id, GenerationTask.state.in_(OPEN_STATES))
     )
-    for task_id, attempts in open_tasks:
-        target = after_failure(attempts + 1, max_attempts)
-        check_transition(task_id, TaskState.SUBMITTED, target)
-        change = {"id": task_id, "state": target, "attempts": attempts + 1, "reason": reason, "updated_at": now}
-        if target == TaskState.PENDING:
-            change |= {"batch_id": None, "pending_since": now}
-        changes.append(change)
+    changes = [
+        failure_change(row.id, TaskState(row.state), row.attempts, row.sends, row.waits, reason, budget, now)
+        for row in open_tasks
+    ]
     if changes:
         session.execute(update(GenerationTask), changes)  # executemany, by primary key
     failed = sum(change["state"] == TaskState.FAILED for change in changes)
     return len(changes) - failed, failed
+
+
+def _bedrock_slots_full(bedrock: Any, settings: Settings, model_id: str) -> bool:
+    return bool(running_jobs_in_bedrock(bedrock, model_id) >= settings.quota(model_id).max_jobs_in_flight)

@@ -8,16 +8,17 @@ cost.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
-from descgen.settings import ModelPrice
+from descgen.model_catalog import ModelInfo, ModelPrice
 
 PER_MILLION = 1_000_000
 
 
 class UnknownModelPrice(LookupError):
     def __init__(self, model_id: str) -> None:
-        super().__init__(f"no price for model {model_id}; add it to the prices setting")
+        super().__init__(f"no price for model {model_id}; add one to its catalog entry with DESCGEN_MODELS")
 
 
 @dataclass(frozen=True)
@@ -34,14 +35,17 @@ def estimate_tokens(text_bytes: int) -> int:
     return max(1, -(-text_bytes // 4))
 
 
-def price_for(prices: dict[str, ModelPrice], model_id: str) -> ModelPrice:
-    """Cross-region inference profiles (``us.anthropic...``) cost what their model costs."""
-    if model_id in prices:
-        return prices[model_id]
-    base = model_id.split(".", 1)[1] if model_id.split(".", 1)[0] in {"us", "eu", "apac", "global"} else None
-    if base is not None and base in prices:
-        return prices[base]
-    raise UnknownModelPrice(model_id)
+def price_for(models: Mapping[str, ModelInfo], model_id: str) -> ModelPrice:
+    """What the id costs per million tokens, a regional profile's premium included.
+
+    Any catalog entry is priced, EOL ones too: a batch sent before its model was
+    retired still has its bill read.
+    """
+    model = models.get(model_id)
+    price = model.effective_price if model is not None else None
+    if price is None:
+        raise UnknownModelPrice(model_id)
+    return price
 
 
 def cost(price: ModelPrice, input_tokens: int, output_tokens: int) -> Cost:

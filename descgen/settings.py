@@ -7,62 +7,16 @@ local stack, which writes them to ``.env``.
 
 from __future__ import annotations
 
-from datetime import date
 from functools import lru_cache
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, Field, SecretStr
+from pydantic import Field, PrivateAttr, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from descgen.aws_layout import LAYOUT
+from descgen.model_catalog import ModelInfo, ModelQuota, QuotaOverride, check_usable, load_model_catalog, resolve_models
 
 RemainderPolicy = Literal["defer", "on_demand"]
-
-
-class ModelQuota(BaseModel):
-    """Bedrock batch inference quotas for one model (Service Quotas, per account and region)."""
-
-    min_records: int = Field(100, ge=1)
-    max_records: int = Field(50_000, ge=1)
-    max_file_bytes: int = Field(1_000_000_000, ge=1)
-
-
-class ModelPrice(BaseModel):
-    """USD per million tokens."""
-
-    on_demand_input: float
-    on_demand_output: float
-    batch_input: float
-    batch_output: float
-    taken_on: date = Field(description="when the figures were read off aws.amazon.com/bedrock/pricing")
-
-
-# Anthropic models, us-east-1, standard tier, USD per million tokens as listed on
-# https://aws.amazon.com/bedrock/pricing/ ; batch is 50% of on-demand for each.
-# Read on PRICES_TAKEN_ON from public copies of that page (this build machine cannot
-# reach aws.amazon.com). Claude 3.5 Sonnet keeps the list price the original design
-# costed with ($3/$15: 1,000 products x 3 languages = $15.75 vs $7.88); AWS has since
-# moved it to extended-access pricing (reported $6/$30). Override ``prices`` in
-# settings with your own contract's figures before trusting a bill.
-PRICES_TAKEN_ON = date(2026, 11, 26)
-DEFAULT_PRICES: dict[str, ModelPrice] = {
-    model: ModelPrice(
-        on_demand_input=inp,
-        on_demand_output=out,
-        batch_input=inp / 2,
-        batch_output=out / 2,
-        taken_on=PRICES_TAKEN_ON,
-    )
-    for model, inp, out in (
-        ("anthropic.claude-3-5-sonnet-20240620-v1:0", 3.00, 15.00),
-        ("anthropic.claude-3-5-sonnet-20241022-v2:0", 3.00, 15.00),
-        ("anthropic.claude-3-5-haiku-20241022-v1:0", 0.80, 4.00),
-        ("anthropic.claude-3-haiku-20240307-v1:0", 0.25, 1.25),
-        ("anthropic.claude-sonnet-4-20250514-v1:0", 3.00, 15.00),
-        ("anthropic.claude-sonnet-4-5-20250929-v1:0", 3.00, 15.00),
-        ("anthropic.claude-haiku-4-5-20251001-v1:0", 1.00, 5.00),
-    )
-}
 
 
 class Settings(BaseSettings):
@@ -93,17 +47,26 @@ class Settings(BaseSettings):
     aws_secret_access_key: SecretStr | None = None
 
     # --- generation ---
-    model_id: str = "anthropic.claude-3-5-sonnet-20240620-v1:0"
+    model_id: str = Field(
+        default_factory=lambda: load_model_catalog().default_model,
+        description="default model of generate runs: an id of the model catalog (descgen/model_catalog.json)",
+    )
+    structured_output: bool = Field(
+        True, description="ask for JSON (body, meta title, meta description) where the model supports it"
+    )
     max_output_tokens: int = Field(600, ge=64, description="the prompt asks for 250-300 tokens; this is the cap")
     temperature: float = Field(0.5, ge=0, le=1)
     max_attempts: int = Field(3, ge=1, description="a task failing this often is failed with its last reason")
 
-    # --- quotas, remainder, prices ---
-    default_quota: ModelQuota = ModelQuota()
-    quotas: dict[str, ModelQuota] = Field(default_factory=dict, description="per model id; else default_quota")
+    # --- models, quotas, remainder ---
+    models: dict[str, dict[str, Any]] = Field(
+        default_factory=dict, description="per model id: catalog fields to change (prices, quota, ...) or a new model"
+    )
+    quota_override: QuotaOverride = Field(
+        default_factory=QuotaOverride, description="this account's batch quotas, applied to every model"
+    )
     remainder_policy: RemainderPolicy = "defer"
     remainder_max_age_hours: float = Field(24, ge=0, description="a deferred remainder older than this goes anyway")
-    prices: dict[str, ModelPrice] = Field(default_factory=lambda: dict(DEFAULT_PRICES))
 
     # --- results: SQS pages and drain ---
     page_size: int = Field(100, ge=1, le=1000, description="results per SQS message; 1 = one message per product")
@@ -125,9 +88,29 @@ class Settings(BaseSettings):
     max_job_requests: int = Field(
         3, ge=1, description="after this many job requests with no job, the batch's tasks are retried elsewhere"
     )
+    max_slot_wait_hours: float = Field(
+        72, gt=0, description="a written batch waiting this long for a job slot goes back to pending (an attempt)"
+    )
+    max_throttles: int = Field(
+        10, ge=0, description="throttled records retried without counting an attempt; past this, throttles count"
+    )
+
+    _catalog: dict[str, ModelInfo] = PrivateAttr(default_factory=dict)
+
+    def model_post_init(self, context: Any) -> None:
+        self._catalog = resolve_models(self.models)
+
+    @property
+    def catalog(self) -> dict[str, ModelInfo]:
+        """The model catalog with this deployment's overrides."""
+        return self._catalog
+
+    def model(self, model_id: str) -> ModelInfo:
+        """The model's catalog entry; ``ModelRefused`` if it is unknown, EOL, unpriced or has no batch."""
+        return check_usable(self._catalog, model_id)
 
     def quota(self, model_id: str) -> ModelQuota:
-        return self.quotas.get(model_id, self.default_quota)
+        return self.quota_override.apply(self.model(model_id).quota)
 
 
 @lru_cache

@@ -1,24 +1,34 @@
 """What becomes of one result: published, tried again, or given up.
 
 The record id already chose the task; this checks that the text is really for it
-and fit to publish. Every output shape has one defined outcome:
+and fit to publish. An answer is either structured (JSON conforming to
+``descgen.structured_output.SeoAnswer``: marker, html, meta title, meta
+description) or the original design's text (the marker, then HTML); both reach
+this one table. Every output shape has one defined outcome:
 
 ======================================  ==========================================
-text before the marker (a preamble)     accepted; the preamble is dropped
+text before the marker / the JSON       accepted; the preamble is dropped
 code fences around the answer           accepted; the fences are dropped
-no marker                               retry: "missing marker"
+no marker (or an empty "marker")        retry: "missing marker"
 a marker naming another product/lang    retry, and nothing is written anywhere
+  (in the text, the JSON's marker, or
+  anywhere in its html or meta fields)
 the task's marker more than once        accepted; every copy is dropped
 empty text (after cleaning)             retry: "empty answer"
 cut by max_tokens                       retry: the end of the text is missing
+structured: not JSON, or off-schema     retry, with the first schema error
+  (a field missing, a meta over bound)
 shorter/longer than the length bounds   retry, with the length in the reason
-Bedrock error 429, 5xx, throttling      retry (the error can heal)
+Bedrock error 429 / throttling          wait: retried without counting an attempt
+Bedrock error 5xx, timeouts             retry (the error can heal)
 Bedrock error 400 and other 4xx         failed (the same input fails again)
 a line that was not JSON / not UTF-8    retry
 ======================================  ==========================================
 
 "Retry" sends the task back to pending with ``attempts + 1``; the attempt limit
-turns it into failed with this reason.
+turns it into failed with this reason. "Wait" sends it back with its attempts
+unchanged (the drain bounds waits with ``max_throttles``). A text answer's meta
+fields are derived (``structured_output.derived_meta``).
 """
 
 from __future__ import annotations
@@ -29,14 +39,14 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from descgen.contract.messages import RecordResult
-from descgen.contract.records import MARKER_PATTERN, find_markers
+from descgen.contract.records import MARKER_PATTERN, find_markers, make_marker
 from descgen.sanitize import sanitize_html
 from descgen.settings import Settings
+from descgen.structured_output import InvalidAnswer, derived_meta, parse_answer, plain_text
 
 _FENCE_LINE = re.compile(r"^[ \t]*```[A-Za-z0-9_-]*[ \t]*$", re.MULTILINE)
-_HEALABLE_NAMES = frozenset(
-    {"ThrottlingException", "ServiceUnavailableException", "ModelTimeoutException", "InternalServerException"}
-)
+_HEALABLE_NAMES = frozenset({"ServiceUnavailableException", "ModelTimeoutException", "InternalServerException"})
+_THROTTLE_NAMES = frozenset({"ThrottlingException", "TooManyRequestsException", "ServiceQuotaExceededException"})
 
 
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
@@ -50,6 +60,7 @@ def readable(text: str) -> str:
 
 class Verdict(StrEnum):
     ACCEPT = "accept"
+    WAIT = "wait"  # throttled: try again, no attempt counted
     RETRY = "retry"
     FAIL = "fail"
 
@@ -76,9 +87,24 @@ class Judgement:
     verdict: Verdict
     html: str | None = None
     reason: str | None = None
+    meta_title: str | None = None
+    meta_description: str | None = None
 
 
-def judge(result: RecordResult, product_id: str, language_id: str, rules: PublishRules) -> Judgement:
+def judge(
+    result: RecordResult,
+    product_id: str,
+    language_id: str,
+    rules: PublishRules,
+    *,
+    structured: bool = False,
+    title: str = "",
+) -> Judgement:
+    """The outcome for one result of the task ``(product_id, language_id)``.
+
+    ``structured`` says the task asked for JSON; ``title`` (the product's) feeds the
+    derived meta title of a text answer.
+    """
     if result.status == "error":
         return _judge_error(result.error_code or "", result.error_message or "")
     text = _FENCE_LINE.sub("", result.text or "").strip()
@@ -87,15 +113,44 @@ def judge(result: RecordResult, product_id: str, language_id: str, rules: Publis
     if result.stop_reason == "max_tokens":
         return Judgement(Verdict.RETRY, reason="answer cut by max_tokens")
     markers = find_markers(text)
-    if not markers:
-        return Judgement(Verdict.RETRY, reason="missing marker")
     foreign = sorted({m for m in markers if m != (product_id, language_id)})
     if foreign:
         names = ", ".join(f"#{p}#{lang}#" for p, lang in foreign)
         return Judgement(Verdict.RETRY, reason=f"marker names another product or language: {names}")
+    if structured:
+        return _judge_structured(text, make_marker(product_id, language_id), rules)
+    if not markers:
+        return Judgement(Verdict.RETRY, reason="missing marker")
     first = MARKER_PATTERN.search(text)
     assert first is not None  # markers is not empty
     body = MARKER_PATTERN.sub("", text[first.end() :]).strip()
+    judgement = _judge_html(body, rules)
+    if judgement.verdict != Verdict.ACCEPT or judgement.html is None:
+        return judgement
+    meta_title, meta_description = derived_meta(title, judgement.html)
+    return Judgement(Verdict.ACCEPT, html=judgement.html, meta_title=meta_title, meta_description=meta_description)
+
+
+def _judge_structured(text: str, marker: str, rules: PublishRules) -> Judgement:
+    start, end = text.find("{"), text.rfind("}")
+    try:
+        answer = parse_answer(text[start : end + 1] if 0 <= start < end else text)
+    except InvalidAnswer as error:
+        return Judgement(Verdict.RETRY, reason=readable(str(error)))
+    if not answer.marker.strip():
+        return Judgement(Verdict.RETRY, reason="missing marker")
+    if answer.marker.strip() != marker:
+        return Judgement(Verdict.RETRY, reason=readable(f"marker {answer.marker!r} is not {marker}"))
+    judgement = _judge_html(MARKER_PATTERN.sub("", answer.html).strip(), rules)
+    if judgement.verdict != Verdict.ACCEPT:
+        return judgement
+    meta_title, meta_description = plain_text(answer.meta_title), plain_text(answer.meta_description)
+    if not meta_title or not meta_description:
+        return Judgement(Verdict.RETRY, reason="empty meta title or meta description")
+    return Judgement(Verdict.ACCEPT, html=judgement.html, meta_title=meta_title, meta_description=meta_description)
+
+
+def _judge_html(body: str, rules: PublishRules) -> Judgement:
     html = sanitize_html(body, rules.allowed_tags, rules.allowed_attributes)
     if not html:
         return Judgement(Verdict.RETRY, reason="empty answer")
@@ -106,9 +161,11 @@ def judge(result: RecordResult, product_id: str, language_id: str, rules: Publis
 
 def _judge_error(code: str, message: str) -> Judgement:
     reason = readable(f"Bedrock error {code}: {message}").rstrip(":")
+    if code == "429" or code in _THROTTLE_NAMES:
+        return Judgement(Verdict.WAIT, reason=reason)
     if code.isdigit():
         status = int(code)
-        can_heal = status in (408, 429) or status >= 500
+        can_heal = status == 408 or status >= 500
     else:
         # our own codes (unreadable line, result too large) and AWS exception names
         can_heal = code in _HEALABLE_NAMES or not code.endswith("Exception")

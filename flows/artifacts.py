@@ -27,7 +27,12 @@ def usd(amount: float) -> str:
 
 
 def generate_artifacts(
-    store: str, plan: GenerationPlan, written: list[WrittenBatch], on_demand: OnDemandRun | None, dry_run: bool
+    store: str,
+    plan: GenerationPlan,
+    written: list[WrittenBatch],
+    on_demand: OnDemandRun | None,
+    dry_run: bool,
+    model_warning: str | None = None,
 ) -> None:
     rows = [
         {
@@ -73,6 +78,8 @@ def generate_artifacts(
         key=f"{key}-summary",
         markdown=(
             f"## generate-descriptions: {store}{' (dry run)' if dry_run else ''}\n\n"
+            + (f"> **Warning:** {model_warning}\n\n" if model_warning else "")
+            + f"- model: `{plan.model_id}`\n"
             f"- pending tasks considered: **{plan.pending}**\n"
             f"- batch jobs: **{len(jobs.job_sizes)}** ({', '.join(map(str, jobs.job_sizes)) or 'none'} records)\n"
             f"- remainder: {remainder}\n"
@@ -148,6 +155,7 @@ def drain_artifacts(report: DrainReport | None, queue: QueueDepth, dlq: QueueDep
                 "applied": results.applied if results else 0,
                 "skipped (human edit)": results.skipped_human if results else 0,
                 "retried": results.retried if results else 0,
+                "throttled (no attempt)": results.waited if results else 0,
                 "failed": results.failed if results else 0,
                 "stale / duplicate": results.stale if results else 0,
                 "unknown record": results.unknown if results else 0,

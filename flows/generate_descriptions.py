@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from contextlib import AbstractContextManager, suppress
-from typing import Annotated
+from typing import Annotated, Literal
 
 from prefect import flow, get_client, get_run_logger
 from prefect.client.schemas.actions import GlobalConcurrencyLimitCreate
@@ -13,14 +13,16 @@ from pydantic import Field
 
 from descgen.batching import RemainderAction
 from descgen.generation import GenerationPlan, OnDemandRun, WrittenBatch
+from descgen.model_catalog import load_model_catalog
 from descgen.settings import get_settings
 from descgen.stores import STORE_ID_PATTERN
 from flows.artifacts import BatchProgress, generate_artifacts
 from tasks.generate import (
+    check_model,
     claim_batch,
     plan_generation,
     plan_without_changes,
-    publish_job_request,
+    request_job,
     send_on_demand,
     sync_catalog,
     write_batch_file,
@@ -31,7 +33,15 @@ Languages = Annotated[
     list[str] | None, Field(description='only these language ids (e.g. ["de", "fr"]); all of the store\'s if empty')
 ]
 Limit = Annotated[int, Field(ge=1, le=1_000_000, description="at most this many (product, language) tasks")]
-Model = Annotated[str | None, Field(description="Bedrock model id; the configured default if empty")]
+# The Prefect form offers the shipped catalog's usable models; a model added with DESCGEN_MODELS
+# is reached as the configured default (DESCGEN_MODEL_ID), the empty choice.
+USABLE_MODELS = tuple(
+    m.id for m in load_model_catalog().models if m.batch and m.lifecycle != "EOL" and m.price is not None
+)
+ModelChoice = Literal[USABLE_MODELS]  # type: ignore[valid-type]  # built from the catalog at import
+Model = Annotated[
+    ModelChoice | None, Field(description="a model of the catalog; the configured default (DESCGEN_MODEL_ID) if empty")
+]
 DryRun = Annotated[bool, Field(description="only count and estimate the cost; claim and send nothing")]
 
 
@@ -62,8 +72,10 @@ def send_batch_jobs(store: str, model_id: str, languages: list[str] | None, plan
         if batch_id is None:  # another run took them
             break
         written.append(write_batch_file(batch_id))
-        publish_job_request(batch_id)
-        log.info("batch %s: %d records sent", batch_id, written[-1].estimate.records)
+        if request_job(batch_id) is None:
+            log.info("batch %s: %d records written; waits for a free job slot", batch_id, written[-1].estimate.records)
+        else:
+            log.info("batch %s: %d records sent", batch_id, written[-1].estimate.records)
         progress.sent(len(written))
     return written
 
@@ -94,11 +106,14 @@ def generate_descriptions(
         store: the store's id, e.g. acme
         languages: only these language ids (e.g. ["de", "fr"]); all of the store's if empty
         limit: at most this many (product, language) tasks
-        model: Bedrock model id; the configured default if empty
+        model: a model of the catalog; the configured default (DESCGEN_MODEL_ID) if empty
         dry_run: only count and estimate the cost; claim and send nothing
     """
     with one_run_per_store(store):
         model_id = model or get_settings().model_id
+        checked = check_model(model_id)  # before anything is claimed
+        if checked.warning:
+            get_run_logger().warning(checked.warning)
         if dry_run:  # the same sync and plan, rolled back
             synced, plan = plan_without_changes(store, languages, limit, model_id)
         else:
@@ -112,5 +127,5 @@ def generate_descriptions(
         )
         written = [] if dry_run else send_batch_jobs(store, model_id, languages, plan)
         on_demand = None if dry_run else send_remainder(store, model_id, languages, plan)
-        generate_artifacts(store, plan, written, on_demand, dry_run)
+        generate_artifacts(store, plan, written, on_demand, dry_run, model_warning=checked.warning)
         return written

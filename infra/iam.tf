@@ -318,9 +318,17 @@ data "aws_iam_policy_document" "prefect_worker" {
     resources = ["*"]
   }
 
+  # Converse is authorised as InvokeModel.
   statement {
     sid       = "InvokeTheConfiguredModelsOnDemand"
     actions   = ["bedrock:InvokeModel"]
+    resources = local.bedrock_model_arns
+  }
+
+  # generate-descriptions asks Bedrock whether a model is still ACTIVE before it claims anything.
+  statement {
+    sid       = "CheckModelLifecycle"
+    actions   = ["bedrock:GetFoundationModel", "bedrock:GetInferenceProfile"]
     resources = local.bedrock_model_arns
   }
 

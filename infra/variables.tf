@@ -48,7 +48,7 @@ variable "tags" {
 variable "model_id" {
   description = "Default Bedrock model id (DESCGEN_MODEL_ID). A three-part id such as us.anthropic.<model> is a cross-region inference profile."
   type        = string
-  default     = "anthropic.claude-3-5-sonnet-20240620-v1:0"
+  default     = "us.anthropic.claude-haiku-4-5-20251001-v1:0"
 
   validation {
     condition     = can(regex("^[a-z0-9-]+(\\.[a-z0-9-]+){1,2}(:[0-9]+)?$", var.model_id))

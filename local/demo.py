@@ -6,10 +6,16 @@ production path: generate-descriptions -> SNS -> create_bedrock_job -> the Bedro
 emulator's batch job -> S3 -> parse_output -> SQS -> drain-results (and
 monitor-jobs, which reads the real token counts). Prints what happened, and exits
 non-zero unless every task ended done.
+
+``python -m local.demo --model amazon.nova-lite-v1:0`` (``make demo MODEL=...``)
+runs the same cycle with another model of the catalog: a model with structured
+output answers JSON (body, meta title, meta description), one without answers
+the marker-then-HTML text and gets its meta fields derived.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import sys
@@ -32,7 +38,10 @@ DATABASE = REPO / "descgen-demo.sqlite3"
 DEADLINE_SECONDS = 150
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="One whole descgen cycle on the embedded default.")
+    parser.add_argument("--model", default=None, help="a model id of descgen/model_catalog.json (default: its default)")
+    model = parser.parse_args(argv).model or None
     started = time.monotonic()
     deadline = started + DEADLINE_SECONDS
     for leftover in DATABASE.parent.glob(DATABASE.name + "*"):
@@ -55,7 +64,7 @@ def main() -> int:
         from flows.generate_descriptions import generate_descriptions
         from flows.monitor_jobs import monitor_jobs
 
-        generate_descriptions(store=store)
+        generate_descriptions(store=store, model=model)
         stack.wait_until_idle(timeout=max(0.0, deadline - time.monotonic()))
 
         def nothing_open() -> bool:
@@ -67,7 +76,7 @@ def main() -> int:
                 break
             drain_results(max_seconds=30)
             monitor_jobs()
-        print_summary(engine, store, time.monotonic() - started)
+        print_summary(engine, store, model or get_settings().model_id, time.monotonic() - started)
         with session_scope(engine) as session:
             states = task_states(session, store)
     not_done = {state: n for state, n in states.items() if state != TaskState.DONE}
@@ -77,10 +86,14 @@ def main() -> int:
     return 0
 
 
-def print_summary(engine: object, store: str, seconds: float) -> None:
+def print_summary(engine: object, store: str, model_id: str, seconds: float) -> None:
+    settings = get_settings()
+    structured = settings.structured_output and settings.model(model_id).structured_output
     with session_scope(engine) as session:  # type: ignore[arg-type]
         states = task_states(session, store)
         print(f"\n=== descgen demo: store {store!r}, {seconds:.0f} s ===")
+        answers = "structured output (JSON)" if structured else "marker-then-HTML text (meta fields derived)"
+        print(f"model {model_id} through Converse batch jobs; answers as {answers}")
         print("tasks by state: " + ", ".join(f"{state} {count}" for state, count in sorted(states.items())))
         print(
             f"\n{'batch':<32} {'records':>7} {'state':<9} {'job':<19} {'tokens in':>10} {'tokens out':>10}"
@@ -96,14 +109,16 @@ def print_summary(engine: object, store: str, seconds: float) -> None:
         print("(USD; estimates assume every answer uses max_tokens, real figures come from the job's manifest)")
         for language in session.scalars(select(Language).order_by(Language.id)):
             sample = session.execute(
-                select(Product.external_id, Description.html)
+                select(Product.external_id, Description.html, Description.meta_title, Description.meta_description)
                 .join(Product, Product.id == Description.product_id)
                 .where(Description.store_id == store, Description.language_id == language.id)
                 .order_by(Product.id)
                 .limit(1)
             ).first()
             if sample:
-                print(f"\n--- {language.name} ({language.id}), product {sample[0]} ---\n{sample[1]}")
+                product, body, title, description = sample
+                print(f"\n--- {language.name} ({language.id}), product {product} ---")
+                print(f"meta title:       {title}\nmeta description: {description}\n{body}")
 
 
 if __name__ == "__main__":

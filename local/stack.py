@@ -28,8 +28,8 @@ from moto.server import ThreadedMotoServer
 
 from descgen.aws.queues import queue_arn
 from descgen.aws_layout import LAYOUT
+from descgen.contract.bedrock_jobs import RUNNING_JOB_STATUSES
 from descgen.contract.lambda_settings import CreateJobSettings, ParseOutputSettings, to_environ
-from descgen.monitoring import RUNNING
 from local.bedrock_emulator import BedrockEmulator
 from local.lambda_runner import LambdaFunction, LambdaRunner, s3_event, sns_event
 
@@ -191,7 +191,7 @@ class LocalStack:
         """No emulated Bedrock job still running, and no Lambda delivery waiting or in hand."""
         pages = self.client("bedrock").get_paginator("list_model_invocation_jobs").paginate()
         jobs = [job for page in pages for job in page["invocationJobSummaries"]]
-        return all(job["status"] not in RUNNING for job in jobs) and self.runner.idle()
+        return all(job["status"] not in RUNNING_JOB_STATUSES for job in jobs) and self.runner.idle()
 
     def wait_until_idle(self, timeout: float) -> None:
         deadline = time.monotonic() + timeout
@@ -269,7 +269,7 @@ def main() -> None:
     signal.signal(signal.SIGTERM, lambda *_: stopped.set())
     with LocalStack(min_records=args.min_records) as stack:
         # the flows' quota must agree with the emulator's, or small runs would only ever be deferred
-        env = stack.settings_environment() | {"DESCGEN_DEFAULT_QUOTA__MIN_RECORDS": str(args.min_records)}
+        env = stack.settings_environment() | {"DESCGEN_QUOTA_OVERRIDE__MIN_RECORDS": str(args.min_records)}
         Path(args.env_file).write_text("".join(f"{key}={value}\n" for key, value in env.items()))
         log.info("AWS emulator on %s, Bedrock emulator on %s", stack.aws_url, stack.bedrock.url)
         log.info("settings written to %s; Ctrl-C to stop", args.env_file)

@@ -11,7 +11,7 @@ from descgen.db.catalog import load_catalog, sync_tasks
 from descgen.db.models import GenerationTask, Product
 from descgen.db.session import session_scope
 
-MODEL = "anthropic.claude-3-5-sonnet-20240620-v1:0"
+MODEL = "us.anthropic.claude-haiku-4-5-20251001-v1:0"
 
 
 def catalog(store: str = "acme", products: int = 3, languages: tuple[str, ...] = ("en", "de")) -> dict:
@@ -31,10 +31,12 @@ def load(engine: Engine, document: dict, model: str = MODEL) -> str:
     return store
 
 
-def submit(engine: Engine, store: str, limit: int = 10_000, languages=None) -> tuple[str, list[GenerationTask]]:
-    """Claim and mark submitted, as generate-descriptions does around its upload."""
+def submit(
+    engine: Engine, store: str, limit: int = 10_000, languages=None, output_format: str = "text"
+) -> tuple[str, list[GenerationTask]]:
+    """Claim and mark submitted, as generate-descriptions does around its upload (text answers unless asked)."""
     with session_scope(engine) as session:
-        batch = claim_batch(session, store, MODEL, languages, limit)
+        batch = claim_batch(session, store, MODEL, languages, limit, output_format=output_format)
         assert batch is not None
         mark_submitted(session, batch.id)
         batch_id = batch.id
@@ -62,7 +64,7 @@ def answer(engine: Engine, task: GenerationTask, body: str | None = None, marker
         body or f"<p>A fine description of product {task.product_id} in {task.language_id}.</p><ul><li>Good</li></ul>"
     )
     return RecordResult(
-        make_record_id(task.id, task.attempts),
+        make_record_id(task.id, task.sends),
         "ok",
         tuple(find_markers(text)),
         text,

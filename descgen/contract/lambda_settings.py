@@ -11,9 +11,32 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, Literal, TypedDict, TypeVar
 
 T = TypeVar("T")
+
+
+class ClientRetries(TypedDict, total=False):
+    """botocore's ``Config(retries=...)``, spelled out here because the contract cannot import botocore."""
+
+    mode: Literal["legacy", "standard", "adaptive"]
+    total_max_attempts: int
+    max_attempts: int
+
+
+# The retries of every botocore client in the Lambdas: ``Config(retries=LAMBDA_CLIENT_RETRIES.copy())``
+# (a copy, because botocore may rewrite the dict it is given). Standard mode, not legacy: it
+# retries throttling, 5xx and transport errors with jittered exponential backoff and a
+# retry quota that stops retry storms. ``total_max_attempts`` counts the first call (a
+# bare ``max_attempts`` counts retries only, an off-by-one waiting to happen), so:
+#   one API call                 <= 3 requests;
+#   one event, AWS async retries <= 3 invocations x 3 = 9 requests per call, e.g. at most
+#     9 CreateModelInvocationJob per job request (idempotent: clientRequestToken = batch id),
+#     and fewer in practice because a quota or throttling answer ends the invocation
+#     without an error (the batch waits for a slot, see contract.create_job);
+#   parse_output: each SendMessageBatch page <= 6 entry attempts (sqs_batches) x 3 = 18
+#     requests per invocation.
+LAMBDA_CLIENT_RETRIES: ClientRetries = {"mode": "standard", "total_max_attempts": 3}
 
 
 class LambdaConfigError(RuntimeError):

@@ -4,6 +4,14 @@ Both carry ``schemaVersion`` so a consumer can refuse what it does not understan
 instead of misreading it. Decoding validates every field and raises
 ``ContractError`` with the reason: a bad message is rejected at the edge, never
 half-applied.
+
+A field added with a default that keeps old messages meaning what they meant
+does not change ``schemaVersion``: readers of this version read older messages,
+and older readers ignore keys they do not know. ``modelInvocationType`` is such a
+field (absent: ``InvokeModel``, which is what every job was before it existed).
+The reverse order is not safe, so a consumer is deployed before its producers
+start writing a new value: an old create_bedrock_job would ignore ``Converse``
+and start an InvokeModel job on Converse input.
 """
 
 from __future__ import annotations
@@ -50,6 +58,12 @@ def _count(data: dict[str, Any], key: str, what: str) -> int:
     return value
 
 
+# Bedrock's modelInvocationType: the shape of every line of a job's input file.
+CONVERSE = "Converse"
+INVOKE_MODEL = "InvokeModel"
+INVOCATION_TYPES = (CONVERSE, INVOKE_MODEL)
+
+
 @dataclass(frozen=True)
 class JobRequest:
     """generate-descriptions -> SNS -> create_bedrock_job."""
@@ -59,6 +73,15 @@ class JobRequest:
     model_id: str
     s3_input_uri: str
     s3_output_uri: str
+    # No default on purpose: the producer knows what its input file holds and must say so.
+    invocation_type: str
+
+    def __post_init__(self) -> None:
+        if self.invocation_type not in INVOCATION_TYPES:
+            raise ContractError(
+                f"job request {self.batch_id}: modelInvocationType {self.invocation_type!r} is not one of "
+                f"{', '.join(INVOCATION_TYPES)}"
+            )
 
     def to_json(self) -> str:
         return json.dumps(
@@ -69,6 +92,7 @@ class JobRequest:
                 "modelId": self.model_id,
                 "s3InputUri": self.s3_input_uri,
                 "s3OutputUri": self.s3_output_uri,
+                "modelInvocationType": self.invocation_type,
             }
         )
 
@@ -82,6 +106,9 @@ class JobRequest:
             model_id=_text(data, "modelId", what),
             s3_input_uri=_text(data, "s3InputUri", what),
             s3_output_uri=_text(data, "s3OutputUri", what),
+            # Absent in messages published before the field existed (SNS may still be
+            # retrying one): their input files hold Anthropic InvokeModel bodies.
+            invocation_type=data.get("modelInvocationType", INVOKE_MODEL),
         )
 
 

@@ -2,8 +2,14 @@
 
 A line is ``{"recordId", "modelInput", "modelOutput"}`` or, when Bedrock could not
 answer, ``{"recordId", "modelInput", "error": {"errorCode", "errorMessage"}}``.
-``modelOutput`` is the Anthropic Messages response body, the same body InvokeModel
-returns, so on-demand calls are read by ``result_from_model_output`` too.
+``modelOutput`` is the response body of the job's invocation type:
+
+- Converse (this version's jobs): ``{"output": {"message": {"content": [{"text"}]}},
+  "stopReason", "usage": {"inputTokens", "outputTokens"}}``, the same body the
+  ``converse`` call returns, so on-demand answers are read here too;
+- InvokeModel with an Anthropic body (jobs written by the previous version, still
+  in flight when this one deploys): ``{"content": [{"type": "text", "text"}],
+  "stop_reason", "usage": {"input_tokens", "output_tokens"}}``.
 
 Nothing here raises on bad data: a line that cannot be read becomes an ``error``
 result when its record id can still be found (so its task is retried at once), or
@@ -84,30 +90,31 @@ def read_output_line(raw: bytes) -> RecordResult | UnreadableLine | None:
 
 
 def result_from_model_output(record_id: str, output: Any) -> RecordResult:
-    """The Anthropic Messages response body -> a result with its text, markers and usage."""
-    if not isinstance(output, dict) or not isinstance(output.get("content"), list):
-        return RecordResult(
-            record_id=record_id,
-            status="error",
-            error_code=MALFORMED_OUTPUT,
-            error_message="modelOutput has no content list",
-        )
+    """A Converse or Anthropic Messages response body -> a result with its text, markers and usage."""
+    if not isinstance(output, dict):
+        return _no_content(record_id)
+    converse = output.get("output")
+    if isinstance(converse, dict):
+        message = converse.get("message")
+        blocks = message.get("content") if isinstance(message, dict) else None
+        stop_reason, usage_keys = output.get("stopReason"), ("inputTokens", "outputTokens")
+    else:
+        blocks = output.get("content")
+        stop_reason, usage_keys = output.get("stop_reason"), ("input_tokens", "output_tokens")
+    if not isinstance(blocks, list):
+        return _no_content(record_id)
+    # Converse text blocks are {"text"}; Anthropic's are {"type": "text", "text"}; others (reasoning) are skipped.
     text = sendable_text(
         "".join(
             block["text"]
-            for block in output["content"]
-            if isinstance(block, dict) and block.get("type") == "text" and isinstance(block.get("text"), str)
+            for block in blocks
+            if isinstance(block, dict) and isinstance(block.get("text"), str) and block.get("type", "text") == "text"
         )
     )
     usage = output.get("usage")
     token_usage = None
-    if (
-        isinstance(usage, dict)
-        and isinstance(usage.get("input_tokens"), int)
-        and isinstance(usage.get("output_tokens"), int)
-    ):
-        token_usage = TokenUsage(usage["input_tokens"], usage["output_tokens"])
-    stop_reason = output.get("stop_reason")
+    if isinstance(usage, dict) and all(isinstance(usage.get(key), int) for key in usage_keys):
+        token_usage = TokenUsage(usage[usage_keys[0]], usage[usage_keys[1]])
     return RecordResult(
         record_id=record_id,
         status="ok",
@@ -115,6 +122,15 @@ def result_from_model_output(record_id: str, output: Any) -> RecordResult:
         text=text,
         stop_reason=stop_reason if isinstance(stop_reason, str) else None,
         usage=token_usage,
+    )
+
+
+def _no_content(record_id: str) -> RecordResult:
+    return RecordResult(
+        record_id=record_id,
+        status="error",
+        error_code=MALFORMED_OUTPUT,
+        error_message="modelOutput has no content list",
     )
 
 

@@ -65,12 +65,24 @@ def pending_with_products(
 
 
 def claim_batch(
-    session: Session, store_id: str, model_id: str, languages: Sequence[str] | None, limit: int, mode: str = "batch"
+    session: Session,
+    store_id: str,
+    model_id: str,
+    languages: Sequence[str] | None,
+    limit: int,
+    mode: str = "batch",
+    output_format: str = "json",
 ) -> Batch | None:
     """Claim up to ``limit`` pending tasks (oldest first) into a new batch; None if none were left."""
     now = utcnow()
     batch = Batch(
-        id=new_batch_id(store_id, now), store_id=store_id, model_id=model_id, mode=mode, state=BatchState.CLAIMED
+        id=new_batch_id(store_id, now),
+        store_id=store_id,
+        model_id=model_id,
+        mode=mode,
+        state=BatchState.CLAIMED,
+        invocation_type="Converse",
+        output_format=output_format,
     )
     session.add(batch)
     session.flush()
@@ -106,6 +118,20 @@ def claim_batch(
         return None
     batch.record_count = len(claimed)
     return batch
+
+
+# A job takes one of its model's slots from its request until monitor-jobs sees it end.
+IN_FLIGHT = (BatchState.PUBLISHED, BatchState.SUBMITTED)
+
+
+def jobs_in_flight(session: Session, model_id: str) -> int:
+    """descgen's batch jobs of the model that hold a slot of its jobs-in-flight quota."""
+    return int(
+        session.scalar(
+            select(func.count()).where(Batch.model_id == model_id, Batch.mode == "batch", Batch.state.in_(IN_FLIGHT))
+        )
+        or 0
+    )
 
 
 def batch_tasks_with_products(session: Session, batch_id: str) -> Iterator[tuple[GenerationTask, Product]]:

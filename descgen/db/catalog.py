@@ -20,7 +20,7 @@ from descgen.db.descriptions import write_version
 from descgen.db.models import Description, GenerationTask, Language, Product, Store, StoreLanguage, utcnow
 from descgen.fingerprint import fingerprint
 from descgen.lifecycle import OPEN_STATES, TaskState, check_transition, legal_sources
-from descgen.prompts import ProductFacts
+from descgen.prompts import ProductFacts, prompt_version
 from descgen.sanitize import sanitize_html
 from descgen.stores import check_store_id
 from descgen.verdicts import PublishRules
@@ -127,8 +127,12 @@ class SyncReport:
         return self.created + self.marked_pending
 
 
-def sync_tasks(session: Session, store_id: str, model_id: str) -> SyncReport:
+def sync_tasks(
+    session: Session, store_id: str, model_id: str, prompt: str = prompt_version(structured=True)
+) -> SyncReport:
     """One task per (product, store language); pending exactly where the fingerprint changed.
+
+    ``prompt`` is ``prompts.prompt_version`` of the output format the model will be asked for.
 
     For each pair, in this order:
 
@@ -159,7 +163,7 @@ def sync_tasks(session: Session, store_id: str, model_id: str) -> SyncReport:
     for product in products:
         product_facts = facts(product)
         for language_id in languages:
-            wanted = fingerprint(product_facts, language_id, model_id)
+            wanted = fingerprint(product_facts, language_id, model_id, prompt)
             key = (product.id, language_id)
             task = tasks.get(key)
             if task is None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -27,6 +27,8 @@ class NewText:
     language_id: str
     html: str
     fingerprint: str | None = None
+    meta_title: str | None = None
+    meta_description: str | None = None
 
 
 _DIALECT_INSERTS: dict[str, Any] = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
@@ -50,6 +52,9 @@ def _upsert_statement(dialect: str, keep_human_text: bool) -> Any:
         index_elements=[table.c.product_id, table.c.language_id],
         set_={
             "html": excluded.html,
+            # a person's edit of the body (no meta given) keeps the meta fields
+            "meta_title": func.coalesce(excluded.meta_title, table.c.meta_title),
+            "meta_description": func.coalesce(excluded.meta_description, table.c.meta_description),
             "source": excluded.source,
             "version": table.c.version + 1,
             "fingerprint": excluded.fingerprint,
@@ -58,7 +63,14 @@ def _upsert_statement(dialect: str, keep_human_text: bool) -> Any:
         },
         # a person's text is kept; only a person replaces it
         where=(table.c.source == "ai") if keep_human_text else None,
-    ).returning(table.c.id, table.c.version, table.c.product_id, table.c.language_id)
+    ).returning(
+        table.c.id,
+        table.c.version,
+        table.c.product_id,
+        table.c.language_id,
+        table.c.meta_title,
+        table.c.meta_description,
+    )
 
 
 def _upsert(
@@ -76,6 +88,8 @@ def _upsert(
             "product_id": text.product_id,
             "language_id": text.language_id,
             "html": text.html,
+            "meta_title": text.meta_title,
+            "meta_description": text.meta_description,
             "source": source,
             "version": 1,
             "fingerprint": text.fingerprint,
@@ -94,6 +108,8 @@ def _upsert(
                     "description_id": row.id,
                     "version": row.version,
                     "html": by_key[(row.product_id, row.language_id)].html,
+                    "meta_title": row.meta_title,
+                    "meta_description": row.meta_description,
                     "source": source,
                     "fingerprint": by_key[(row.product_id, row.language_id)].fingerprint,
                     "batch_id": batch_id,
@@ -164,6 +180,8 @@ def roll_back_batch(session: Session, batch: Batch) -> RollbackReport:
             report.removed += 1
             continue
         description.html = previous.html
+        description.meta_title = previous.meta_title
+        description.meta_description = previous.meta_description
         description.source = previous.source
         description.fingerprint = previous.fingerprint
         description.batch_id = previous.batch_id

@@ -119,6 +119,10 @@ class Batch(Base):
     store_id: Mapped[str] = mapped_column(ForeignKey("stores.id"), index=True)
     model_id: Mapped[str] = mapped_column(String(200))
     mode: Mapped[str] = mapped_column(String(16), default="batch")  # batch | on_demand
+    # how the file was written: Converse bodies asking for JSON or for text; a batch of the
+    # previous version (Anthropic InvokeModel bodies, text answers) keeps "InvokeModel"/"text"
+    invocation_type: Mapped[str] = mapped_column(String(16), default="Converse", server_default="InvokeModel")
+    output_format: Mapped[str] = mapped_column(String(8), default="json", server_default="text")
     state: Mapped[str] = mapped_column(String(16), default=BatchState.CLAIMED, index=True)
     record_count: Mapped[int] = mapped_column(Integer, default=0)
     input_bytes: Mapped[int] = mapped_column(BigInteger, default=0)
@@ -137,6 +141,7 @@ class Batch(Base):
     cost_usd: Mapped[float | None] = mapped_column(Float)
     on_demand_cost_usd: Mapped[float | None] = mapped_column(Float)
     job_requests: Mapped[int] = mapped_column(Integer, default=0)  # job requests published (republishes too)
+    waiting_since: Mapped[datetime | None] = mapped_column(UtcDateTime)  # written, waiting for a job slot
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     heartbeat_at: Mapped[datetime | None] = mapped_column(UtcDateTime)  # the generate run is still at it
     published_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
@@ -160,7 +165,10 @@ class GenerationTask(Base):
     product_id: Mapped[int] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"))
     language_id: Mapped[str] = mapped_column(ForeignKey("languages.id"))
     state: Mapped[str] = mapped_column(String(16), default=TaskState.PENDING)
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)  # failed attempts: at max_attempts, failed
+    # sends so far: the record id's number, so a late result of an earlier send is never taken for a newer one
+    sends: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    waits: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # throttled sends, not attempts
     fingerprint: Mapped[str] = mapped_column(String(64))
     batch_id: Mapped[str | None] = mapped_column(ForeignKey("batches.id"), index=True)
     reason: Mapped[str | None] = mapped_column(Text)  # why it is failed, skipped or back to pending
@@ -185,6 +193,8 @@ class Description(Base):
     language_id: Mapped[str] = mapped_column(ForeignKey("languages.id"))
     html: Mapped[str] = mapped_column(Text)
     source: Mapped[str] = mapped_column(String(8), default="ai")
+    meta_title: Mapped[str | None] = mapped_column(Text)
+    meta_description: Mapped[str | None] = mapped_column(Text)
     version: Mapped[int] = mapped_column(Integer, default=1)
     fingerprint: Mapped[str | None] = mapped_column(String(64))  # what the AI text was generated from
     batch_id: Mapped[str | None] = mapped_column(ForeignKey("batches.id"))
@@ -202,6 +212,8 @@ class DescriptionVersion(Base):
     version: Mapped[int] = mapped_column(Integer)
     html: Mapped[str] = mapped_column(Text)
     source: Mapped[str] = mapped_column(String(8))
+    meta_title: Mapped[str | None] = mapped_column(Text)
+    meta_description: Mapped[str | None] = mapped_column(Text)
     fingerprint: Mapped[str | None] = mapped_column(String(64))
     batch_id: Mapped[str | None] = mapped_column(ForeignKey("batches.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

@@ -1,7 +1,7 @@
 """Applying pages of results: one transaction per receive, idempotent.
 
 A result applies only to the task its record id names, and only while that task
-is ``submitted`` in the same batch at the same attempt. A second delivery of the
+is ``submitted`` in the same batch at the same send (the record id's number). A second delivery of the
 same result (SQS and S3 both deliver at least once), a result for a task already
 retried, or a record id seen twice therefore changes nothing: it is counted as
 ``stale``. Task rows are locked in id order (``FOR UPDATE`` on PostgreSQL) so
@@ -21,8 +21,8 @@ from sqlalchemy.orm import Session
 from descgen.contract.messages import RecordResult, ResultPage
 from descgen.contract.records import parse_record_id
 from descgen.db.descriptions import NewText, publish_ai_texts
-from descgen.db.models import GenerationTask, Product, utcnow
-from descgen.lifecycle import TaskState, after_failure, check_transition
+from descgen.db.models import Batch, GenerationTask, Product, utcnow
+from descgen.lifecycle import RetryBudget, TaskState, check_transition, failure_change
 from descgen.verdicts import PublishRules, Verdict, judge
 
 log = logging.getLogger(__name__)
@@ -35,6 +35,7 @@ class ApplyReport:
     applied: int = 0
     skipped_human: int = 0
     retried: int = 0
+    waited: int = 0  # throttled: back to pending without an attempt counted
     failed: int = 0
     stale: int = 0
     unknown: int = 0
@@ -42,7 +43,7 @@ class ApplyReport:
     reasons: list[str] = field(default_factory=list)
 
     def add(self, other: ApplyReport) -> None:
-        for name in ("applied", "skipped_human", "retried", "failed", "stale", "unknown"):
+        for name in ("applied", "skipped_human", "retried", "waited", "failed", "stale", "unknown"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.human_kept.extend(other.human_kept[: SAMPLE_LIMIT - len(self.human_kept)])
         self.reasons.extend(other.reasons[: SAMPLE_LIMIT - len(self.reasons)])
@@ -52,7 +53,7 @@ class ApplyReport:
             self.reasons.append(reason)
 
 
-def apply_pages(session: Session, pages: Sequence[ResultPage], rules: PublishRules, max_attempts: int) -> ApplyReport:
+def apply_pages(session: Session, pages: Sequence[ResultPage], rules: PublishRules, budget: RetryBudget) -> ApplyReport:
     report = ApplyReport()
     wanted: dict[int, list[tuple[str, int, RecordResult]]] = {}
     for page in pages:
@@ -62,8 +63,8 @@ def apply_pages(session: Session, pages: Sequence[ResultPage], rules: PublishRul
                 report.unknown += 1
                 log.warning("batch %s: unknown record id %r ignored", page.batch_id, result.record_id)
                 continue
-            task_id, attempt = parsed
-            wanted.setdefault(task_id, []).append((page.batch_id, attempt, result))
+            task_id, send = parsed
+            wanted.setdefault(task_id, []).append((page.batch_id, send, result))
     if not wanted:
         return report
 
@@ -76,10 +77,15 @@ def apply_pages(session: Session, pages: Sequence[ResultPage], rules: PublishRul
             GenerationTask.state,
             GenerationTask.batch_id,
             GenerationTask.attempts,
+            GenerationTask.sends,
+            GenerationTask.waits,
             GenerationTask.fingerprint,
             Product.external_id,
+            Product.title,
+            Batch.output_format,
         )
         .join(Product, Product.id == GenerationTask.product_id)
+        .outerjoin(Batch, Batch.id == GenerationTask.batch_id)
         .where(GenerationTask.id.in_(wanted))
         .order_by(GenerationTask.id)
         .with_for_update(of=GenerationTask)
@@ -98,26 +104,49 @@ def apply_pages(session: Session, pages: Sequence[ResultPage], rules: PublishRul
         task = tasks.get(task_id)
         if task is None:
             continue
-        for batch_id, attempt, result in deliveries:
-            if (state[task.id], task.batch_id, task.attempts) != (TaskState.SUBMITTED, batch_id, attempt):
+        for batch_id, send, result in deliveries:
+            if (state[task.id], task.batch_id, task.sends) != (TaskState.SUBMITTED, batch_id, send):
                 report.stale += 1
                 continue
-            verdict = judge(result, task.external_id, task.language_id, rules)
+            verdict = judge(
+                result,
+                task.external_id,
+                task.language_id,
+                rules,
+                structured=task.output_format == "json",
+                title=task.title,
+            )
             if verdict.verdict == Verdict.ACCEPT:
                 assert verdict.html is not None
-                text = NewText(task.product_id, task.language_id, verdict.html, task.fingerprint)
+                text = NewText(
+                    task.product_id,
+                    task.language_id,
+                    verdict.html,
+                    task.fingerprint,
+                    verdict.meta_title,
+                    verdict.meta_description,
+                )
                 accepted.setdefault(batch_id, []).append((task, text))
                 state[task.id] = TaskState.DONE  # or skipped, once the upsert says a human holds it
                 continue
-            target = after_failure(task.attempts + 1, max_attempts, can_heal=verdict.verdict == Verdict.RETRY)
-            check_transition(task.id, state[task.id], target)
-            state[task.id] = target
-            change = {"id": task.id, "state": target, "attempts": task.attempts + 1, "reason": verdict.reason}
-            if target == TaskState.PENDING:
-                change |= {"batch_id": None, "pending_since": now}
+            change = failure_change(
+                task.id,
+                state[task.id],
+                task.attempts,
+                task.sends,
+                task.waits,
+                verdict.reason or verdict.verdict.value,
+                budget,
+                now,
+                can_heal=verdict.verdict != Verdict.FAIL,
+                wait=verdict.verdict == Verdict.WAIT,
+            )
+            state[task.id] = change["state"]
             changes.append(change)
-            report.retried += target == TaskState.PENDING
-            report.failed += target == TaskState.FAILED
+            waited = change["attempts"] == task.attempts
+            report.waited += waited
+            report.retried += change["state"] == TaskState.PENDING and not waited
+            report.failed += change["state"] == TaskState.FAILED
             report.note(f"{task.external_id}/{task.language_id}: {verdict.reason}")
 
     for batch_id, items in accepted.items():
@@ -135,6 +164,6 @@ def apply_pages(session: Session, pages: Sequence[ResultPage], rules: PublishRul
                     report.human_kept.append(f"{task.external_id}/{task.language_id}")
     if changes:
         for change in changes:
-            change["updated_at"] = now
+            change.setdefault("updated_at", now)
         session.execute(update(GenerationTask), changes)  # executemany, by primary key
     return report

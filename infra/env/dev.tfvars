@@ -5,7 +5,7 @@ name_prefix = "descgen"
 environment = "dev"
 aws_region  = "us-east-1"
 
-model_id             = "anthropic.claude-3-haiku-20240307-v1:0"
+model_id             = "amazon.nova-lite-v1:0"
 additional_model_ids = []
 
 input_retention_days  = 7

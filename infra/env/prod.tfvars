@@ -5,8 +5,8 @@ name_prefix = "descgen"
 environment = "prod"
 aws_region  = "us-east-1"
 
-model_id             = "anthropic.claude-3-5-sonnet-20240620-v1:0"
-additional_model_ids = ["anthropic.claude-3-5-haiku-20241022-v1:0"]
+model_id             = "us.anthropic.claude-haiku-4-5-20251001-v1:0"
+additional_model_ids = ["us.anthropic.claude-sonnet-4-6", "amazon.nova-lite-v1:0"]
 job_timeout_hours    = 24
 
 input_retention_days  = 30

@@ -1,104 +1,32 @@
 """Lambda parse_output: a Bedrock output file in S3 -> pages of results in SQS.
 
-The file is streamed line by line, so memory does not grow with it, and results
-are sent as soon as a batch call's worth of pages is ready. S3 delivers at least
-once: parsing the same file twice sends the same results twice, which the drain
-applies once.
+The logic is in ``descgen.contract.parse_output``.
 """
 
 from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import asdict
 from typing import Any
 
 import boto3
+from botocore.config import Config
 
-from descgen.contract.keys import object_key_from_event, parse_output_key
-from descgen.contract.lambda_settings import ParseOutputSettings as Settings
-from descgen.contract.lambda_settings import from_environ
-from descgen.contract.messages import RecordResult
-from descgen.contract.output_lines import UnreadableLine, excerpt, read_output_line
-from descgen.contract.sqs_batches import MessageSender, pack_pages
+from descgen.contract.keys import object_key_from_event
+from descgen.contract.lambda_settings import LAMBDA_CLIENT_RETRIES, ParseOutputSettings, from_environ
+from descgen.contract.parse_output import parse_output_object
 
-log = logging.getLogger()
-
-CHUNK_BYTES = 256 * 1024
-# A model answer is a few KB; a "line" beyond this is corrupt and is not buffered whole.
-MAX_LINE_BYTES = 8 * 1024 * 1024
-
-
-@dataclass
-class ParseReport:
-    key: str
-    results: int = 0
-    unreadable: int = 0
-    messages: int = 0
-    sqs_requests: int = 0
-
-
-def parse_output_object(bucket: str, key: str, settings: Settings, s3: Any, sqs: Any) -> ParseReport | None:
-    """Send every result of one output file to the queue; None if the key is not an output file."""
-    target = parse_output_key(settings.output_prefix, key)
-    if target is None:
-        log.info("ignoring s3://%s/%s: not a batch output file", bucket, key)
-        return None
-    report = ParseReport(key=key)
-    body = s3.get_object(Bucket=bucket, Key=key)["Body"]
-
-    def results() -> Iterator[RecordResult]:
-        for number, line in enumerate(_lines(body), start=1):
-            outcome = read_output_line(line)
-            if isinstance(outcome, UnreadableLine):
-                report.unreadable += 1
-                log.warning("%s line %d unreadable (%s): %r", key, number, outcome.reason, outcome.excerpt)
-            elif outcome is not None:
-                report.results += 1
-                yield outcome
-
-    with MessageSender(sqs, settings.queue_url, max_request_bytes=settings.max_message_bytes) as sender:
-        for page in pack_pages(
-            target.batch_id, results(), page_size=settings.page_size, max_message_bytes=settings.max_message_bytes
-        ):
-            sender.add(page)
-            report.messages += 1
-    report.sqs_requests = sender.counters.requests
-    log.info(
-        "%s: %d results in %d messages, %d unreadable lines", key, report.results, report.messages, report.unreadable
-    )
-    return report
-
-
-def _lines(body: Any) -> Iterator[bytes]:
-    """Lines split on LF only (JSONL); the last line may lack its LF."""
-    pending = b""
-    for chunk in body.iter_chunks(CHUNK_BYTES):
-        pending += chunk
-        *lines, pending = pending.split(b"\n")
-        yield from lines
-        if len(pending) > MAX_LINE_BYTES:
-            log.warning("dropping a line over %d bytes: %r", MAX_LINE_BYTES, excerpt(pending))
-            yield b"{}"  # read as "no recordId": counted as unreadable
-            pending = b""
-    if pending:
-        yield pending
-
-
-SETTINGS = from_environ(Settings, os.environ)
-log.setLevel(SETTINGS.log_level)
-S3 = boto3.client("s3", endpoint_url=SETTINGS.s3_endpoint_url)
-SQS = boto3.client("sqs", endpoint_url=SETTINGS.sqs_endpoint_url)
+SETTINGS = from_environ(ParseOutputSettings, os.environ)
+logging.getLogger().setLevel(SETTINGS.log_level)
+CLIENT_CONFIG = Config(retries=LAMBDA_CLIENT_RETRIES.copy())
+S3 = boto3.client("s3", endpoint_url=SETTINGS.s3_endpoint_url, config=CLIENT_CONFIG)
+SQS = boto3.client("sqs", endpoint_url=SETTINGS.sqs_endpoint_url, config=CLIENT_CONFIG)
 
 
 def lambda_handler(event: dict[str, Any], context: object) -> dict[str, Any]:
     if event.get("Event") == "s3:TestEvent":  # sent once when notifications are configured
         return {"parsed": []}
-    reports = [
-        parse_output_object(
-            record["s3"]["bucket"]["name"], object_key_from_event(record["s3"]["object"]["key"]), SETTINGS, S3, SQS
-        )
-        for record in event["Records"]
-    ]
-    return {"parsed": [vars(report) for report in reports if report is not None]}
+    created = [(r["s3"]["bucket"]["name"], object_key_from_event(r["s3"]["object"]["key"])) for r in event["Records"]]
+    reports = [parse_output_object(bucket, key, SETTINGS, S3, SQS) for bucket, key in created]
+    return {"parsed": [asdict(report) for report in reports if report is not None]}

@@ -250,7 +250,7 @@ def _bring_up(processes: Processes, dirs: Mapping[str, Path]) -> Operator:
         "PREFECT_WORKER_QUERY_SECONDS": "1",
         "DESCGEN_DATABASE_URL": database_url,
         "DESCGEN_RECEIVE_WAIT_SECONDS": "1",  # an empty queue answers in 1 s, not 20
-        "DESCGEN_DEFAULT_QUOTA__MIN_RECORDS": "1",  # the emulator's minimum (--min-records 1)
+        "DESCGEN_QUOTA_OVERRIDE__MIN_RECORDS": "1",  # the emulator's minimum (--min-records 1)
         "DESCGEN_DLQ_ALERT_THRESHOLD": "0",  # one dead letter is an alert
     }
     operator = Operator(processes, api_url, env, dirs["repo"], commit, dirs["work"], database_url, stack_env)

@@ -12,6 +12,7 @@ from descgen import cli
 from descgen.db.models import Batch, Description
 from descgen.db.results import apply_pages
 from descgen.db.session import session_scope
+from descgen.lifecycle import RetryBudget
 from descgen.settings import get_settings
 from descgen.verdicts import PublishRules
 from tests.builders import answer, catalog, page, submit
@@ -50,7 +51,7 @@ def test_load_sync_status_edit_rollback_and_costs(configured, engine, tmp_path, 
             session,
             [page(batch_id, *(answer(engine, t) for t in tasks))],
             PublishRules({"p", "ul", "li"}, {}, 10, 5000),
-            3,
+            RetryBudget(3, 10),
         )
         batch = session.get_one(Batch, batch_id)
         batch.input_tokens, batch.output_tokens, batch.cost_usd, batch.on_demand_cost_usd = 1000, 2000, 0.0165, 0.033

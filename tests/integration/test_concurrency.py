@@ -12,6 +12,7 @@ from descgen.db.catalog import ensure_store
 from descgen.db.models import DescriptionVersion, GenerationTask, Product
 from descgen.db.results import apply_pages
 from descgen.db.session import session_scope
+from descgen.lifecycle import RetryBudget
 from descgen.verdicts import PublishRules
 from tests.builders import MODEL, answer, catalog, load, page, submit
 
@@ -93,7 +94,7 @@ def test_concurrent_drains_of_the_same_results_write_each_description_once(engin
         try:
             for item in order:
                 with session_scope(engine) as session:
-                    apply_pages(session, [item], RULES, 3)
+                    apply_pages(session, [item], RULES, RetryBudget(3, 10))
         except BaseException as error:  # surfaced below
             errors.append(error)
 

@@ -28,7 +28,8 @@ import pytest
 from descgen.aws_layout import LAYOUT, LAYOUT_FILE
 from descgen.contract.keys import MANIFEST_NAME, OUTPUT_SUFFIX
 from descgen.contract.lambda_settings import CreateJobSettings, ParseOutputSettings, environment_names
-from descgen.settings import DEFAULT_PRICES, Settings
+from descgen.model_catalog import ModelRefused, check_usable, load_model_catalog
+from descgen.settings import Settings
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 INFRA = REPO_ROOT / "infra"
@@ -270,6 +271,21 @@ def handler_path(function: str) -> Path:
     return REPO_ROOT / "lambdas" / function / "handler.py"
 
 
+# What each Lambda runs: its handler and the contract modules that make its AWS calls.
+CONTRACT = REPO_ROOT / "descgen" / "contract"
+LAMBDA_SOURCES = {
+    "create_bedrock_job": [
+        handler_path("create_bedrock_job"),
+        CONTRACT / "create_job.py",
+        CONTRACT / "bedrock_jobs.py",
+    ],
+    # (its SQS sends live in sqs_batches.py, beside the drain's deletes: the scan cannot tell them apart)
+    "parse_output": [handler_path("parse_output"), CONTRACT / "parse_output.py"],
+}
+# Contract modules only a Lambda runs (the others are shared with the Prefect side).
+LAMBDA_ONLY_SOURCES = {CONTRACT / "create_job.py", CONTRACT / "parse_output.py"}
+
+
 def handler_settings_class(function: str) -> type:
     """The settings dataclass each handler reads its environment into (declared in the contract)."""
     return {"create_bedrock_job": CreateJobSettings, "parse_output": ParseOutputSettings}[function]
@@ -294,7 +310,10 @@ def is_endpoint_override(name: str) -> bool:
 
 # Everything a Prefect worker runs (descgen includes the contract package it shares with the Lambdas).
 PREFECT_SIDE_SOURCES = sorted(
-    path for folder in ("descgen", "flows", "tasks") for path in (REPO_ROOT / folder).rglob("*.py")
+    path
+    for folder in ("descgen", "flows", "tasks")
+    for path in (REPO_ROOT / folder).rglob("*.py")
+    if path not in LAMBDA_ONLY_SOURCES
 )
 AWS_SERVICES = ("s3", "sns", "sqs", "bedrock", "bedrock-runtime")
 # Operations authorized under another action's name.
@@ -306,6 +325,7 @@ IAM_ACTION_FOR = {
     "s3:ListObjects": "s3:ListBucket",
     "s3:HeadObject": "s3:GetObject",
     "s3:HeadBucket": "s3:ListBucket",
+    "bedrock:Converse": "bedrock:InvokeModel",
 }
 # boto3's managed transfers: several operations behind one method.
 TRANSFER_ACTIONS = {
@@ -537,7 +557,9 @@ def test_terraform_defaults_agree_with_the_settings_they_feed() -> None:
     create_job_fields = {
         f.metadata["env"]: f.default for f in dataclasses.fields(handler_settings_class("create_bedrock_job"))
     }
-    descgen_defaults = {name: info.default for name, info in Settings.model_fields.items()}
+    descgen_defaults = {
+        name: info.get_default(call_default_factory=True) for name, info in Settings.model_fields.items()
+    }
     tf = terraform()
 
     # WHEN compared with the variables' defaults
@@ -790,7 +812,9 @@ PREFECT_WORKER_GRANTS = {
     ("sqs:SendMessage", RESULTS_ARN),  # redrive by receive/send/delete
     ("bedrock:GetModelInvocationJob", BEDROCK_JOBS),  # monitor
     ("bedrock:ListModelInvocationJobs", "*"),  # monitor: find a job by name
-    ("bedrock:InvokeModel", BEDROCK_MODELS),  # generate: the on-demand remainder
+    ("bedrock:InvokeModel", BEDROCK_MODELS),  # generate: the on-demand remainder (converse)
+    ("bedrock:GetFoundationModel", BEDROCK_MODELS),  # generate: is the model still ACTIVE?
+    ("bedrock:GetInferenceProfile", BEDROCK_MODELS),
     ("kms:Decrypt", KEY_ARN),
     ("kms:GenerateDataKey", KEY_ARN),
 }
@@ -831,20 +855,20 @@ def test_the_workers_may_call_every_aws_operation_the_prefect_side_calls_and_no_
 @pytest.mark.parametrize("function", FUNCTIONS)
 def test_each_lambda_may_call_every_aws_operation_its_handler_calls(function: str) -> None:
     # GIVEN the AWS operations its handler calls
-    called = aws_actions_called([handler_path(function)])
+    called = aws_actions_called(LAMBDA_SOURCES[function])
 
     # WHEN compared with what its role allows
     granted = {action for action, _ in grants(function)}
 
     # THEN all are allowed
-    assert called, f"no AWS call found in {handler_path(function)}: is the scan still right?"
+    assert called, f"no AWS call found in {LAMBDA_SOURCES[function]}: is the scan still right?"
     assert called <= granted, f"{function} calls but may not: {sorted(called - granted)}"
 
 
 def test_create_bedrock_job_may_call_exactly_the_bedrock_operations_its_handler_calls() -> None:
     # GIVEN the Bedrock operations in the handler's source (direct calls and paginators)
     called = {
-        action for action in aws_actions_called([handler_path("create_bedrock_job")]) if action.startswith("bedrock:")
+        action for action in aws_actions_called(LAMBDA_SOURCES["create_bedrock_job"]) if action.startswith("bedrock:")
     }
 
     # WHEN compared with the Bedrock actions its role allows
@@ -1013,15 +1037,22 @@ def test_each_example_environment_sets_known_variables_a_valid_stage_and_priced_
     tf = terraform()
     stages = re.findall(r"'(\w+)'", attr(blocks(tf.variables["environment"], "validation")[0], "condition"))
 
-    # WHEN it is checked against the variables and descgen's price table
+    # WHEN it is checked against the variables and descgen's model catalog
     unknown = set(values) - set(tf.variables)
     models = [values.get("model_id", tf.variable_default("model_id")), *values.get("additional_model_ids", [])]
 
-    # THEN it sets only declared variables, a valid stage, and models whose cost descgen can show
+    # THEN it sets only declared variables, a valid stage, and models descgen will send batches to
     assert not unknown, f"{tfvars_file} sets undeclared variables {sorted(unknown)}"
     assert stages == ["dev", "staging", "prod"]
     assert values["environment"] in stages
-    assert not [model for model in models if model not in DEFAULT_PRICES], f"{tfvars_file}: models without a price"
+    catalog = load_model_catalog().by_id()
+    refused = []
+    for model in models:
+        try:
+            check_usable(catalog, model)
+        except ModelRefused as error:
+            refused.append(str(error))
+    assert not refused, f"{tfvars_file}: {refused}"
 
 
 # ==============================================================================================================

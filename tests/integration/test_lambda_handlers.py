@@ -161,29 +161,61 @@ def create_bedrock_job(monkeypatch, bedrock):
     )
 
 
-def test_create_bedrock_job_creates_the_batchs_job_with_its_token_role_and_locations(create_bedrock_job, bedrock):
+def bedrock_client(bedrock: BedrockEmulator):
     import boto3
 
+    return boto3.client("bedrock", endpoint_url=bedrock.url, region_name="us-east-1")
+
+
+def test_create_bedrock_job_creates_the_batchs_converse_job_with_its_token_role_and_locations(
+    create_bedrock_job, bedrock
+):
+    # GIVEN the SNS event of a job request for a Converse input file
+    # WHEN the handler receives it
     answer = create_bedrock_job.lambda_handler(event("sns_job_request.json"), None)
-    [job_arn] = answer["jobArns"]
-    job = boto3.client("bedrock", endpoint_url=bedrock.url, region_name="us-east-1").get_model_invocation_job(
-        jobIdentifier=job_arn
-    )
+
+    # THEN the batch has a job, created with the batch's token, the deployment's role and locations
+    [creation] = answer["jobs"]
+    assert (creation["batch_id"], creation["waiting"]) == (BATCH, None)
+    job = bedrock_client(bedrock).get_model_invocation_job(jobIdentifier=creation["job_arn"])
     assert job["clientRequestToken"] == BATCH
     assert job["jobName"] == f"descgen-{BATCH}"
+    assert job["modelInvocationType"] == "Converse"
     assert job["roleArn"] == "arn:aws:iam::123456789012:role/descgen-test-bedrock-batch"
     assert job["inputDataConfig"]["s3InputDataConfig"]["s3Uri"] == f"s3://descgen-test-data/input/{BATCH}.jsonl"
     assert job["outputDataConfig"]["s3OutputDataConfig"]["s3Uri"] == f"s3://descgen-test-data/output/{BATCH}/"
 
 
-def test_create_bedrock_job_delivered_twice_makes_one_job(create_bedrock_job, bedrock):
-    import boto3
+def test_a_job_request_published_by_the_previous_version_still_makes_an_invoke_model_job(create_bedrock_job, bedrock):
+    # GIVEN a job request without modelInvocationType, as the previous version published it
+    # (SNS may still be retrying one after this version deploys)
+    old_event = event("sns_job_request_from_the_previous_version.json")
 
+    # WHEN the handler receives it
+    [creation] = create_bedrock_job.lambda_handler(old_event, None)["jobs"]
+
+    # THEN its job reads the input file as the Anthropic InvokeModel bodies it holds
+    job = bedrock_client(bedrock).get_model_invocation_job(jobIdentifier=creation["job_arn"])
+    assert job["modelInvocationType"] == "InvokeModel"
+
+
+def test_create_bedrock_job_delivered_twice_makes_one_job(create_bedrock_job, bedrock):
     first = create_bedrock_job.lambda_handler(event("sns_job_request.json"), None)
     second = create_bedrock_job.lambda_handler(event("sns_job_request.json"), None)
     assert first == second
-    jobs = boto3.client("bedrock", endpoint_url=bedrock.url, region_name="us-east-1").list_model_invocation_jobs()
+    jobs = bedrock_client(bedrock).list_model_invocation_jobs()
     assert len(jobs["invocationJobSummaries"]) == 1
+
+
+def test_the_lambdas_aws_clients_retry_in_standard_mode_with_a_bounded_number_of_calls(
+    create_bedrock_job, parse_output
+):
+    # GIVEN both handlers, imported as a Lambda container imports them
+    clients = [create_bedrock_job.BEDROCK, parse_output.S3, parse_output.SQS]
+
+    # WHEN their clients' retry configuration is read
+    # THEN each retries in standard mode, three calls in all at most
+    assert [client.meta.config.retries for client in clients] == [{"mode": "standard", "total_max_attempts": 3}] * 3
 
 
 def test_create_bedrock_job_refuses_a_message_pointing_at_another_bucket(create_bedrock_job):

@@ -12,6 +12,7 @@ from descgen.db.models import Batch, Description, DescriptionVersion, Generation
 from descgen.db.results import apply_pages
 from descgen.db.session import session_scope
 from descgen.db.status import task_states
+from descgen.lifecycle import RetryBudget
 from descgen.verdicts import PublishRules
 from tests.builders import MODEL, answer, catalog, load, page, submit, tasks_of
 
@@ -20,7 +21,7 @@ RULES = PublishRules(frozenset({"p", "ul", "li", "span", "strong", "em"}), {}, 1
 
 def apply(engine, *pages, max_attempts=3):
     with session_scope(engine) as session:
-        return apply_pages(session, list(pages), RULES, max_attempts)
+        return apply_pages(session, list(pages), RULES, RetryBudget(max_attempts, 10))
 
 
 def states(engine, store="acme"):
@@ -215,7 +216,7 @@ def test_a_dry_run_with_another_model_changes_nothing_and_an_edit_undone_buys_no
     apply(engine, page(batch_id, *(answer(engine, t) for t in tasks)))
     settings = Settings(bucket="b", topic_arn="t", queue_url="q", dlq_url="d")
     # WHEN a dry run plans with another model: it would send all three...
-    synced, plan = plan_without_changes(engine, settings, store, None, 100, "anthropic.claude-3-haiku-20240307-v1:0")
+    synced, plan = plan_without_changes(engine, settings, store, None, 100, "amazon.nova-lite-v1:0")
     assert (synced.marked_pending, plan.pending) == (3, 3)
     # ...THEN nothing changed in the database
     assert states(engine) == {"done": 3}

@@ -31,7 +31,7 @@ def test_an_id_that_would_make_a_marker_ambiguous_is_refused(product, language):
 
 
 def test_a_job_request_round_trips_and_carries_its_schema_version():
-    request = JobRequest("b1", "descgen-b1", "anthropic.m", "s3://x/input/b1.jsonl", "s3://x/output/b1/")
+    request = JobRequest("b1", "descgen-b1", "anthropic.m", "s3://x/input/b1.jsonl", "s3://x/output/b1/", "Converse")
     assert json.loads(request.to_json())["schemaVersion"] == 1
     assert JobRequest.from_json(request.to_json()) == request
 

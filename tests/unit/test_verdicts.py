@@ -1,5 +1,7 @@
 """Each output shape has one defined outcome (the table in descgen/verdicts.py)."""
 
+import json
+
 import pytest
 
 from descgen.contract.messages import RecordResult
@@ -89,17 +91,19 @@ def test_unsafe_html_is_sanitized_before_it_is_accepted():
 @pytest.mark.parametrize(
     ("code", "verdict"),
     [
-        ("429", Verdict.RETRY),
+        ("429", Verdict.WAIT),
         ("500", Verdict.RETRY),
         ("503", Verdict.RETRY),
-        ("ThrottlingException", Verdict.RETRY),
+        ("ThrottlingException", Verdict.WAIT),
+        ("ServiceQuotaExceededException", Verdict.WAIT),
+        ("408", Verdict.RETRY),
         ("MalformedOutput", Verdict.RETRY),
         ("400", Verdict.FAIL),
         ("403", Verdict.FAIL),
         ("ValidationException", Verdict.FAIL),
     ],
 )
-def test_an_error_that_can_heal_is_retried_and_one_that_cannot_is_failed(code, verdict):
+def test_throttling_waits_an_error_that_can_heal_is_retried_and_one_that_cannot_is_failed(code, verdict):
     judgement = judge(RecordResult("t1a0", "error", error_code=code, error_message="boom"), "P1", "en", RULES)
     assert judgement.verdict == verdict
     assert code in judgement.reason
@@ -124,3 +128,73 @@ def test_an_error_message_with_control_characters_becomes_a_storable_bounded_rea
 def test_cjk_right_to_left_and_emoji_answers_are_accepted_unchanged(language, body):
     judgement = judge(ok(f"#P1#{language}#{body}"), "P1", language, RULES)
     assert (judgement.verdict, judgement.html) == (Verdict.ACCEPT, body)
+
+
+# --- structured answers: the same table, reached through the JSON schema -----------------------
+
+META = {"meta_title": "French Press 1L | Rich coffee", "meta_description": "A sturdy steel French press."}
+
+
+def structured(**fields):
+    return json.dumps({"marker": "#P1#en#", "html": BODY, **META, **fields})
+
+
+def judge_json(text, stop_reason="end_turn"):
+    return judge(ok(text, stop_reason), "P1", "en", RULES, structured=True)
+
+
+def test_a_structured_answer_is_accepted_with_its_body_and_meta_fields():
+    judgement = judge_json(structured())
+    assert (judgement.verdict, judgement.html) == (Verdict.ACCEPT, BODY)
+    assert (judgement.meta_title, judgement.meta_description) == (META["meta_title"], META["meta_description"])
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ('{"marker": "#P1#en#", "html": "<p>cut', "not JSON"),
+        (json.dumps({"marker": "#P1#en#", "html": BODY, "meta_title": "T"}), "meta_description"),
+        (structured(meta_title="x" * 61), "meta_title"),
+        (structured(html=7), "html"),
+        (structured(extra="field"), "extra"),
+        (structured(marker=""), "missing marker"),
+        (structured(marker="P1 en"), "is not #P1#en#"),
+    ],
+)
+def test_a_structured_answer_off_its_schema_or_without_its_marker_is_retried_with_the_reason(text, reason):
+    judgement = judge_json(text)
+    assert judgement.verdict == Verdict.RETRY
+    assert reason in judgement.reason
+    assert judgement.html is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        structured(marker="#P2#en#"),
+        structured(html="<p>Mine.</p>#P2#en#<p>Someone else's text.</p>"),
+        structured(meta_description="Buy #P1#de# now"),
+    ],
+)
+def test_a_foreign_marker_anywhere_in_a_structured_answer_is_retried_and_never_accepted(text):
+    judgement = judge_json(text)
+    assert judgement.verdict == Verdict.RETRY
+    assert "another product or language" in judgement.reason
+    assert judgement.html is None
+
+
+def test_fences_and_a_preamble_around_the_json_are_dropped():
+    judgement = judge_json("Here is the JSON:\n```json\n" + structured() + "\n```")
+    assert (judgement.verdict, judgement.html) == (Verdict.ACCEPT, BODY)
+
+
+def test_a_structured_answer_cut_by_max_tokens_is_retried():
+    judgement = judge_json(structured()[:40], stop_reason="max_tokens")
+    assert (judgement.verdict, judgement.reason) == (Verdict.RETRY, "answer cut by max_tokens")
+
+
+def test_a_text_answer_gets_meta_fields_derived_from_the_title_and_its_first_sentence():
+    judgement = judge(ok("#P1#en#" + BODY), "P1", "en", RULES, title="French Press 1L")
+    assert judgement.verdict == Verdict.ACCEPT
+    assert judgement.meta_title == "French Press 1L"
+    assert judgement.meta_description == "A sturdy French press for rich coffee."
