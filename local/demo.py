@@ -29,6 +29,7 @@ from descgen.db.catalog import load_catalog
 from descgen.db.models import Description, Language, Product
 from descgen.db.session import make_engine, session_scope
 from descgen.db.status import batches, task_states
+from descgen.generation import structured_for
 from descgen.lifecycle import OPEN_STATES, TaskState
 from descgen.settings import get_settings
 from local.stack import REPO, LocalStack
@@ -87,8 +88,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def print_summary(engine: object, store: str, model_id: str, seconds: float) -> None:
-    settings = get_settings()
-    structured = settings.structured_output and settings.model(model_id).structured_output
+    structured = structured_for(get_settings(), model_id)
     with session_scope(engine) as session:  # type: ignore[arg-type]
         states = task_states(session, store)
         print(f"\n=== descgen demo: store {store!r}, {seconds:.0f} s ===")

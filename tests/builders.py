@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import Engine, select
 
 from descgen.contract.messages import RecordResult, ResultPage, TokenUsage
@@ -75,3 +77,20 @@ def answer(engine: Engine, task: GenerationTask, body: str | None = None, marker
 
 def page(batch_id: str, *results: RecordResult) -> ResultPage:
     return ResultPage(batch_id, tuple(results))
+
+
+def anthropic_body(converse: dict[str, Any]) -> dict[str, Any]:
+    """The Anthropic Messages body the previous version wrote for the same prompt (InvokeModel jobs)."""
+    return {
+        "anthropic_version": "bedrock-2023-05-31",
+        "max_tokens": converse["inferenceConfig"]["maxTokens"],
+        "temperature": converse["inferenceConfig"]["temperature"],
+        "system": converse["system"][0]["text"],
+        "messages": [
+            {
+                "role": message["role"],
+                "content": [{"type": "text", "text": block["text"]} for block in message["content"]],
+            }
+            for message in converse["messages"]
+        ],
+    }

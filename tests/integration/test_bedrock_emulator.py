@@ -21,6 +21,7 @@ from descgen.contract.records import find_markers, make_record_id
 from descgen.model_catalog import load_model_catalog
 from descgen.prompts import ProductFacts, jsonl_line, model_input
 from local.bedrock_emulator import BedrockEmulator, EmulatedModel, JobFaults
+from tests.builders import anthropic_body
 
 REGION = "us-east-1"
 BUCKET = "descgen-emulator-test"
@@ -90,23 +91,6 @@ def runtime(emulator: BedrockEmulator) -> Any:
 def converse_body(task: int | str = 1, language_id: str = "en", *, structured: bool = False) -> dict[str, Any]:
     facts = ProductFacts(f"p{task}", f"Product {task}", ("gift idea",), {"color": "red"})
     return model_input(facts, language_id, max_tokens=1024, temperature=0.2, structured=structured)
-
-
-def anthropic_body(converse: dict[str, Any]) -> dict[str, Any]:
-    """The Anthropic Messages body an older version wrote for the same prompt (InvokeModel jobs)."""
-    return {
-        "anthropic_version": "bedrock-2023-05-31",
-        "max_tokens": converse["inferenceConfig"]["maxTokens"],
-        "temperature": converse["inferenceConfig"]["temperature"],
-        "system": converse["system"][0]["text"],
-        "messages": [
-            {
-                "role": message["role"],
-                "content": [{"type": "text", "text": block["text"]} for block in message["content"]],
-            }
-            for message in converse["messages"]
-        ],
-    }
 
 
 def input_lines(count: int, *, invocation_type: str = "Converse", structured: bool = False) -> bytes:

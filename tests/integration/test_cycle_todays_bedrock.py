@@ -19,10 +19,10 @@ from descgen.db.catalog import facts
 from descgen.db.models import Batch, Description, GenerationTask, Product
 from descgen.db.session import session_scope
 from descgen.model_catalog import load_model_catalog
-from descgen.prompts import SYSTEM_PROMPT, user_prompt
+from descgen.prompts import model_input
 from descgen.settings import get_settings
 from local.bedrock_emulator import JobFaults
-from tests.builders import catalog
+from tests.builders import anthropic_body, catalog
 from tests.integration.test_cycle import (  # noqa: F401  (fixtures are imported to be used as arguments)
     cycle,
     engine,
@@ -155,19 +155,8 @@ def test_a_batch_written_by_the_previous_version_and_in_flight_at_upgrade_is_dra
             .join(Product, Product.id == GenerationTask.product_id)
             .where(GenerationTask.batch_id == batch_id)
         ):
-            body = {
-                "anthropic_version": "bedrock-2023-05-31",
-                "max_tokens": 600,
-                "system": SYSTEM_PROMPT,
-                "messages": [
-                    {
-                        "role": "user",
-                        "content": [
-                            {"type": "text", "text": user_prompt(facts(product), task.language_id, structured=False)}
-                        ],
-                    }
-                ],
-            }
+            converse = model_input(facts(product), task.language_id, max_tokens=600, temperature=0.5, structured=False)
+            body = anthropic_body(converse)
             lines.append(json.dumps({"recordId": make_record_id(task.id, task.sends), "modelInput": body}) + "\n")
         session.execute(update(Batch).where(Batch.id == batch_id).values(invocation_type="InvokeModel"))
     stack.client("s3").put_object(Bucket=settings.bucket, Key=key, Body="".join(lines).encode())

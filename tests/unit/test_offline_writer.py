@@ -11,6 +11,7 @@ import pytest
 from descgen.contract.records import find_markers
 from descgen.prompts import ProductFacts, model_input
 from local.offline_writer import estimate_tokens, write_converse_response, write_response
+from tests.builders import anthropic_body
 
 ALLOWED_TAGS = {"p", "ul", "li", "span", "strong"}
 LATIN_LANGUAGES = ("en", "de", "fr", "es", "it", "nl")
@@ -40,23 +41,6 @@ def product(product_id: str = "p1", title: str = "Trail Runner 2", **overrides: 
 def body_for(facts: ProductFacts, language_id: str = "en", max_tokens: int = 1024) -> dict[str, Any]:
     """The Converse body descgen writes (text answers: no schema)."""
     return model_input(facts, language_id, max_tokens=max_tokens, temperature=0.2, structured=False)
-
-
-def anthropic_body(converse: dict[str, Any]) -> dict[str, Any]:
-    """The Anthropic Messages body an older version wrote for the same prompt (InvokeModel)."""
-    return {
-        "anthropic_version": "bedrock-2023-05-31",
-        "max_tokens": converse["inferenceConfig"]["maxTokens"],
-        "temperature": converse["inferenceConfig"]["temperature"],
-        "system": converse["system"][0]["text"],
-        "messages": [
-            {
-                "role": message["role"],
-                "content": [{"type": "text", "text": block["text"]} for block in message["content"]],
-            }
-            for message in converse["messages"]
-        ],
-    }
 
 
 def answer(body: dict[str, Any]) -> dict[str, Any]:
