@@ -11,9 +11,9 @@ each open batch, oldest first:
 - ``published`` with no job found by its deterministic name after that long (the
   SNS delivery or the Lambda was lost): republished; the job's
   ``clientRequestToken`` is the batch id, so a second request cannot make a
-  second job. If the model's slots are all taken in Bedrock (jobs others run on
-  the account), the request was refused as a wait, not lost: the batch goes back
-  to ``waiting`` and the request is not counted;
+  second job. If create_bedrock_job left its wait marker (Bedrock refused the
+  request with ServiceQuotaExceeded or Throttling), the request was a wait, not
+  lost: the batch goes back to ``waiting`` and the request is not counted;
 - ``submitted``: the job's status is recorded; when it ends, the manifest's
   token counts give the real cost, at batch prices and what on-demand would
   have cost;
@@ -41,8 +41,7 @@ from sqlalchemy.orm import Session
 from descgen.aws.clients import AwsClients
 from descgen.batching import WaitingBatch, next_for_slots
 from descgen.contract.bedrock_jobs import RUNNING_JOB_STATUSES, find_job
-from descgen.contract.bedrock_jobs import jobs_in_flight as running_jobs_in_bedrock
-from descgen.contract.keys import job_id_from_arn, manifest_key, output_folder, split_s3_uri
+from descgen.contract.keys import job_id_from_arn, job_wait_key, manifest_key, output_folder, split_s3_uri
 from descgen.db.batches import jobs_in_flight, release_tasks
 from descgen.db.models import Batch, GenerationTask, utcnow
 from descgen.db.session import session_scope
@@ -196,11 +195,10 @@ def _follow(engine: Engine, clients: AwsClients, settings: Settings, batch_id: s
                 batch.state = BatchState.SUBMITTED
             elif now - _last_sign_of_life(batch) < stale:
                 return "waiting for its job to be created"
-            elif _bedrock_slots_full(clients.bedrock, settings, batch.model_id):
-                # refused as ServiceQuotaExceeded (jobs others run): a wait, not a lost request
+            elif _took_wait_marker(clients.s3, settings, batch.id):
                 batch.state, batch.waiting_since = BatchState.WAITING, now
                 batch.job_requests = max(0, batch.job_requests - 1)
-                return "back to waiting: the model's job slots are taken in Bedrock"
+                return "back to waiting: Bedrock had no job slot for its request"
             elif batch.job_requests >= settings.max_job_requests:
                 reason = f"no Bedrock job after {batch.job_requests} job requests"
                 retried, failed = requeue_open_tasks(session, batch.id, reason, _budget(settings))
@@ -322,5 +320,10 @@ def requeue_open_tasks(session: Session, batch_id: str, reason: str, budget: Ret
     return len(changes) - failed, failed
 
 
-def _bedrock_slots_full(bedrock: Any, settings: Settings, model_id: str) -> bool:
-    return bool(running_jobs_in_bedrock(bedrock, model_id) >= settings.quota(model_id).max_jobs_in_flight)
+def _took_wait_marker(s3: Any, settings: Settings, batch_id: str) -> bool:
+    """True if create_bedrock_job said the last request was a wait; the marker is used up."""
+    key = job_wait_key(settings.output_prefix, batch_id)
+    if not _has_objects(s3, settings.bucket, key):
+        return False
+    s3.delete_object(Bucket=settings.bucket, Key=key)
+    return True

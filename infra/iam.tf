@@ -7,8 +7,12 @@
 
 # Bedrock writes manifest.json.out beside each job's output (its own fixed name,
 # descgen.contract.keys.MANIFEST_NAME); the monitor flow reads no other object there.
+# create_bedrock_job leaves job-slot-wait.json (descgen.contract.keys.JOB_WAIT_NAME) in a
+# batch's output folder when Bedrock refused its job request as a wait; monitor-jobs
+# finds it, puts the batch back in line, and removes it.
 locals {
   job_manifest_objects = "${aws_s3_bucket.this.arn}/${local.layout.output_prefix}*/manifest.json.out"
+  job_wait_objects     = "${aws_s3_bucket.this.arn}/${local.layout.output_prefix}*/job-slot-wait.json"
 }
 
 # =============================================================================
@@ -50,6 +54,12 @@ data "aws_iam_policy_document" "create_bedrock_job" {
     sid       = "FindTheJobOfARepeatedRequest"
     actions   = ["bedrock:ListModelInvocationJobs"]
     resources = ["*"]
+  }
+
+  statement {
+    sid       = "MarkARequestThatWaitsForAJobSlot"
+    actions   = ["s3:PutObject"]
+    resources = [local.job_wait_objects]
   }
 
   statement {
@@ -266,6 +276,12 @@ data "aws_iam_policy_document" "prefect_worker" {
     sid       = "ReadJobManifests"
     actions   = ["s3:GetObject"]
     resources = [local.job_manifest_objects]
+  }
+
+  statement {
+    sid       = "TakeTheWaitMarkersOfRefusedJobRequests"
+    actions   = ["s3:DeleteObject"]
+    resources = [local.job_wait_objects]
   }
 
   # monitor-jobs lists the input and output prefixes to see whether a batch's

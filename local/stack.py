@@ -226,6 +226,7 @@ class LocalStack:
                 input_prefix=LAYOUT.input_prefix,
                 output_prefix=LAYOUT.output_prefix,
                 bedrock_endpoint_url=self.bedrock.url,
+                s3_endpoint_url=self.aws_url,
                 log_level="WARNING",
             )
         else:

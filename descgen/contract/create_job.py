@@ -7,17 +7,21 @@ an earlier delivery resolves to that job instead of an error.
 A full jobs-in-flight quota (or throttling that outlasted the client's retries) is
 not an error: raising would have AWS retry twice within minutes, then give up, and
 every round would spend one of the batch's attempts. The batch is reported as
-waiting for a job slot instead, and monitor-jobs re-publishes it when one frees.
+waiting for a job slot instead: a small object ``output/<batch>/job-slot-wait.json``
+tells monitor-jobs that this request was a wait, not a lost message, so it puts
+the batch back in line without counting the request, and publishes it when a
+slot frees.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import dataclass
 from typing import Any
 
 from descgen.contract.bedrock_jobs import find_job
-from descgen.contract.keys import input_key, output_folder, s3_uri
+from descgen.contract.keys import input_key, job_wait_key, output_folder, s3_uri
 from descgen.contract.lambda_settings import CreateJobSettings
 from descgen.contract.messages import ContractError, JobRequest
 
@@ -48,7 +52,7 @@ def job_locations(request: JobRequest, settings: CreateJobSettings) -> tuple[str
     return expected_input, expected_output
 
 
-def create_job(request: JobRequest, settings: CreateJobSettings, bedrock: Any) -> JobCreation:
+def create_job(request: JobRequest, settings: CreateJobSettings, bedrock: Any, s3: Any) -> JobCreation:
     """Create (or find) the batch's job; wait instead when Bedrock has no slot for it.
 
     Any other error raises, so that AWS retries the invocation and then sends the
@@ -72,6 +76,11 @@ def create_job(request: JobRequest, settings: CreateJobSettings, bedrock: Any) -
     except (bedrock.exceptions.ServiceQuotaExceededException, bedrock.exceptions.ThrottlingException) as error:
         waiting = _error_text(error)
         log.warning("batch %s waits for a job slot: %s", request.batch_id, waiting)
+        s3.put_object(
+            Bucket=settings.bucket,
+            Key=job_wait_key(settings.output_prefix, request.batch_id),
+            Body=json.dumps({"batchId": request.batch_id, "reason": waiting}).encode(),
+        )
         return JobCreation(request.batch_id, waiting=waiting)
     log.info("batch %s -> job %s", request.batch_id, job_arn)
     return JobCreation(request.batch_id, job_arn=job_arn)

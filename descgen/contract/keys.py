@@ -14,6 +14,9 @@ from urllib.parse import unquote_plus
 INPUT_SUFFIX = ".jsonl"
 OUTPUT_SUFFIX = ".jsonl.out"
 MANIFEST_NAME = "manifest.json.out"
+# Left by create_bedrock_job when Bedrock refused a job request as a wait (no free job slot,
+# throttling): monitor-jobs then puts the batch back in line without counting the request.
+JOB_WAIT_NAME = "job-slot-wait.json"
 
 
 def input_key(input_prefix: str, batch_id: str) -> str:
@@ -26,6 +29,10 @@ def output_folder(output_prefix: str, batch_id: str) -> str:
 
 def manifest_key(output_prefix: str, batch_id: str, job_id: str) -> str:
     return f"{output_folder(output_prefix, batch_id)}{job_id}/{MANIFEST_NAME}"
+
+
+def job_wait_key(output_prefix: str, batch_id: str) -> str:
+    return f"{output_folder(output_prefix, batch_id)}{JOB_WAIT_NAME}"
 
 
 def s3_uri(bucket: str, key: str) -> str:

@@ -89,6 +89,7 @@ class CreateJobSettings:
     output_prefix: str = env("DESCGEN_OUTPUT_PREFIX")
     job_timeout_hours: int = env("DESCGEN_JOB_TIMEOUT_HOURS", 24)
     bedrock_endpoint_url: str | None = env("DESCGEN_BEDROCK_ENDPOINT_URL", None)  # emulators only
+    s3_endpoint_url: str | None = env("DESCGEN_S3_ENDPOINT_URL", None)  # emulators only
     log_level: str = env("LOG_LEVEL", "INFO")
 
 

@@ -23,8 +23,9 @@ logging.getLogger().setLevel(SETTINGS.log_level)
 BEDROCK = boto3.client(
     "bedrock", endpoint_url=SETTINGS.bedrock_endpoint_url, config=Config(retries=LAMBDA_CLIENT_RETRIES.copy())
 )
+S3 = boto3.client("s3", endpoint_url=SETTINGS.s3_endpoint_url, config=Config(retries=LAMBDA_CLIENT_RETRIES.copy()))
 
 
 def lambda_handler(event: dict[str, Any], context: object) -> dict[str, Any]:
     requests = [JobRequest.from_json(record["Sns"]["Message"]) for record in event["Records"]]
-    return {"jobs": [asdict(create_job(request, SETTINGS, BEDROCK)) for request in requests]}
+    return {"jobs": [asdict(create_job(request, SETTINGS, BEDROCK, S3)) for request in requests]}

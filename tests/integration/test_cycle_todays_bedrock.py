@@ -12,7 +12,7 @@ import json
 import pytest
 from sqlalchemy import select, update
 
-from descgen.contract.keys import input_key, output_folder, s3_uri
+from descgen.contract.keys import input_key, job_wait_key, output_folder, s3_uri
 from descgen.contract.records import make_record_id
 from descgen.db.batches import claim_batch, job_name_for
 from descgen.db.catalog import facts
@@ -90,6 +90,41 @@ def test_a_batch_past_the_jobs_in_flight_quota_waits_and_is_published_later_with
     assert states(engine, store) == {"done": 12}
     assert {t.attempts for t in tasks(engine, store)} == {0}
     assert all(b.state == "closed" and b.job_requests == 1 for b in batches(engine, store))
+
+
+@pytest.mark.parametrize("refusal", ["quota", "throttling"])
+def test_a_job_request_bedrock_refuses_as_a_wait_goes_back_in_line_and_counts_nothing(stack, engine, refusal):
+    from flows.generate_descriptions import generate_descriptions
+    from flows.monitor_jobs import monitor_jobs
+
+    # GIVEN Bedrock refusing job requests for the model: its slots all taken by jobs outside
+    # descgen (ServiceQuotaExceededException), or throttling past the Lambda's own retries
+    store = load(engine, catalog(f"refused-{refusal}", products=3, languages=("en",)))
+    model = stack.bedrock.models()[DEFAULT]
+    if refusal == "quota":
+        stack.bedrock.set_model(dataclasses.replace(model, max_jobs_in_flight=0))
+    else:
+        stack.bedrock.set_throttles(create_throttles=1000)
+    try:
+        # WHEN generate publishes, the Lambda is refused, and monitor looks (no stale window here)
+        generate_descriptions(store=store)
+        stack.wait_until_idle(60)
+        monitor_jobs()
+        # THEN the batch is back in line, with neither the request nor an attempt counted
+        [batch] = batches(engine, store)
+        assert (batch.state, batch.job_requests) == ("waiting", 0)
+        assert {t.attempts for t in tasks(engine, store)} == {0}
+        # AND the Lambda's wait marker was taken, so a later lost request is not mistaken for a wait
+        marker = job_wait_key(get_settings().output_prefix, batch.id)
+        assert stack.client("s3").list_objects_v2(Bucket=stack.bucket, Prefix=marker)["KeyCount"] == 0
+    finally:
+        stack.bedrock.set_model(model)
+        stack.bedrock.set_throttles(create_throttles=0)
+    # AND once Bedrock takes the request, every task is done with one job request and no attempt
+    settle(stack, engine, store)
+    assert states(engine, store) == {"done": 3}
+    assert [b.job_requests for b in batches(engine, store)] == [1]
+    assert {t.attempts for t in tasks(engine, store)} == {0}
 
 
 def test_throttled_records_are_retried_with_no_attempt_counted(stack, engine):

@@ -26,7 +26,7 @@ import hcl2
 import pytest
 
 from descgen.aws_layout import LAYOUT, LAYOUT_FILE
-from descgen.contract.keys import MANIFEST_NAME, OUTPUT_SUFFIX
+from descgen.contract.keys import JOB_WAIT_NAME, MANIFEST_NAME, OUTPUT_SUFFIX
 from descgen.contract.lambda_settings import CreateJobSettings, ParseOutputSettings, environment_names
 from descgen.model_catalog import ModelRefused, check_usable, load_model_catalog
 from descgen.settings import Settings
@@ -768,6 +768,7 @@ CREATE_JOB_GRANTS = {
     ("bedrock:CreateModelInvocationJob", BEDROCK_MODELS),
     ("bedrock:CreateModelInvocationJob", BEDROCK_JOBS),
     ("bedrock:ListModelInvocationJobs", "*"),  # ConflictException recovery; the action takes no resource ARN
+    ("s3:PutObject", "${local.job_wait_objects}"),  # a request that waits for a job slot
     ("iam:PassRole", "${aws_iam_role.bedrock_batch.arn}"),
     ("sqs:SendMessage", FAILURES_ARN),
     ("kms:Decrypt", KEY_ARN),
@@ -800,6 +801,7 @@ PREFECT_WORKER_GRANTS = {
     ("s3:PutObject", f"{BUCKET_ARN}/{LAYOUT.input_prefix}*"),  # generate: batch inputs
     ("s3:AbortMultipartUpload", f"{BUCKET_ARN}/{LAYOUT.input_prefix}*"),  # generate: a failed multipart upload
     ("s3:GetObject", "${local.job_manifest_objects}"),  # monitor: manifests only
+    ("s3:DeleteObject", "${local.job_wait_objects}"),  # monitor: takes the wait marker of a refused request
     ("s3:ListBucket", BUCKET_ARN),  # monitor: does a batch file exist; a missing manifest reads as NoSuchKey
     ("sns:Publish", JOBS_TOPIC_ARN),  # generate: job requests
     *{
@@ -928,6 +930,15 @@ def test_the_manifest_the_workers_may_read_is_bedrocks_manifest_under_the_output
 
     # THEN it is output/<batch>/<job>/manifest.json.out, as descgen.contract.keys names it
     assert manifests == f"{BUCKET_ARN}/{LAYOUT.output_prefix}*/{MANIFEST_NAME}"
+
+
+def test_the_wait_marker_the_lambda_writes_and_the_workers_take_is_the_one_the_code_names() -> None:
+    # GIVEN the objects create_bedrock_job may write and the workers may delete
+    # WHEN the local is resolved against the layout
+    markers = resolve(terraform().locals["job_wait_objects"])
+
+    # THEN it is output/<batch>/job-slot-wait.json, as descgen.contract.keys names it
+    assert markers == f"{BUCKET_ARN}/{LAYOUT.output_prefix}*/{JOB_WAIT_NAME}"
 
 
 def test_each_role_carries_only_the_policy_written_for_it() -> None:

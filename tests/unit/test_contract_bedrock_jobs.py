@@ -15,7 +15,7 @@ from botocore.awsrequest import AWSResponse
 from botocore.config import Config
 from botocore.stub import Stubber
 
-from descgen.contract.bedrock_jobs import RUNNING_JOB_STATUSES, find_job, jobs_in_flight
+from descgen.contract.bedrock_jobs import find_job
 from descgen.contract.lambda_settings import LAMBDA_CLIENT_RETRIES
 
 MODEL = "anthropic.claude-sonnet-4-5-20250929-v1:0"
@@ -114,51 +114,3 @@ def test_find_job_returns_none_when_no_job_has_that_exact_name() -> None:
 
     # WHEN the job is looked up, THEN there is none
     assert find_job(bedrock, "descgen-b1") is None
-
-
-# --------------------------------------------------------------------------------------------------------------
-# jobs_in_flight
-# --------------------------------------------------------------------------------------------------------------
-
-
-def test_running_job_statuses_are_those_that_hold_a_job_slot() -> None:
-    assert {"Submitted", "Validating", "Scheduled", "InProgress", "Stopping"} == RUNNING_JOB_STATUSES
-
-
-def test_jobs_in_flight_counts_only_the_running_jobs_of_that_model() -> None:
-    # GIVEN the account's jobs: two of each status for the model, one of each for another model
-    bedrock = bedrock_client()
-    jobs = [job_summary(f"ours-{status}-{n}", status=status) for status in ALL_STATUSES for n in (1, 2)]
-    jobs += [job_summary(f"theirs-{status}", model_id="amazon.nova-pro-v1:0", status=status) for status in ALL_STATUSES]
-    account = AccountJobs(bedrock, jobs)
-
-    # WHEN the model's jobs in flight are counted
-    count = jobs_in_flight(bedrock, MODEL)
-
-    # THEN only the model's jobs in the five running statuses count, read across pages
-    assert count == 2 * len(RUNNING_JOB_STATUSES)
-    # AND Bedrock did the filtering: each call asked for one running status
-    assert {call["statusEquals"] for call in account.calls} == RUNNING_JOB_STATUSES
-    assert any("nextToken" in call for call in account.calls)
-
-
-def test_jobs_in_flight_recognizes_a_model_listed_by_its_arn() -> None:
-    # GIVEN running jobs that name the model (or an inference profile) by ARN
-    bedrock = bedrock_client()
-    AccountJobs(
-        bedrock,
-        [
-            job_summary("a", model_id=f"arn:aws:bedrock:us-east-1::foundation-model/{MODEL}"),
-            job_summary("b", model_id=f"arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.{MODEL}"),
-        ],
-    )
-
-    # WHEN each is counted by its id, THEN each job counts for its own model only
-    assert jobs_in_flight(bedrock, MODEL) == 1
-    assert jobs_in_flight(bedrock, f"us.{MODEL}") == 1
-
-
-def test_jobs_in_flight_is_zero_on_an_account_without_jobs() -> None:
-    bedrock = bedrock_client()
-    AccountJobs(bedrock, [])
-    assert jobs_in_flight(bedrock, MODEL) == 0

@@ -7,10 +7,12 @@ every request is checked against the service model as it would be sent.
 from __future__ import annotations
 
 import logging
+from typing import Any
 
+import boto3
 import pytest
 from botocore.exceptions import ClientError
-from botocore.stub import Stubber
+from botocore.stub import ANY, Stubber
 
 from descgen.contract.create_job import JobCreation, create_job
 from descgen.contract.lambda_settings import CreateJobSettings
@@ -27,6 +29,13 @@ SETTINGS = CreateJobSettings(
     output_prefix="output/",
     job_timeout_hours=24,
 )
+
+
+def s3_client() -> Any:
+    """A real S3 client with nothing stubbed: any call it makes fails the test."""
+    client = boto3.client("s3", region_name="us-east-1")
+    Stubber(client).activate()
+    return client
 
 
 def job_request(invocation_type: str = "Converse", bucket: str = "descgen-test-data") -> JobRequest:
@@ -63,7 +72,7 @@ def test_create_job_creates_the_job_with_the_requests_invocation_type(invocation
         stub.add_response("create_model_invocation_job", {"jobArn": JOB_ARN}, expected_create_call(invocation_type))
 
         # WHEN the batch's job is created
-        creation = create_job(job_request(invocation_type), SETTINGS, bedrock)
+        creation = create_job(job_request(invocation_type), SETTINGS, bedrock, s3_client())
 
         # THEN CreateModelInvocationJob got the invocation type, token, role and locations; the job is the answer
         stub.assert_no_pending_responses()
@@ -81,11 +90,21 @@ def test_a_full_job_quota_makes_the_batch_wait_instead_of_failing(
             "create_model_invocation_job", error_code, "Too many jobs in progress", http_status_code=400
         )
 
-        # WHEN the batch's job is requested
-        with caplog.at_level(logging.INFO):
-            creation = create_job(job_request(), SETTINGS, bedrock)
+        s3 = boto3.client("s3", region_name="us-east-1")
+        with Stubber(s3) as s3_stub:
+            s3_stub.add_response(
+                "put_object",
+                {},
+                {"Bucket": SETTINGS.bucket, "Key": f"output/{BATCH}/job-slot-wait.json", "Body": ANY},
+            )
 
-    # THEN nothing is raised (AWS would retry the invocation and burn the batch's attempts): the batch waits
+            # WHEN the batch's job is requested
+            with caplog.at_level(logging.INFO):
+                creation = create_job(job_request(), SETTINGS, bedrock, s3)
+
+            # THEN it leaves the wait marker for monitor-jobs
+            s3_stub.assert_no_pending_responses()
+    # AND nothing is raised (AWS would retry the invocation and burn the batch's attempts): the batch waits
     assert creation == JobCreation(BATCH, waiting=f"{error_code}: Too many jobs in progress")
     # AND one warning line names the batch and Bedrock's answer
     [warning] = [record for record in caplog.records if record.levelno >= logging.WARNING]
@@ -105,7 +124,7 @@ def test_a_job_name_already_taken_by_an_earlier_delivery_resolves_to_that_job() 
         )
 
         # WHEN the request is delivered again
-        creation = create_job(job_request(), SETTINGS, bedrock)
+        creation = create_job(job_request(), SETTINGS, bedrock, s3_client())
 
         # THEN the answer is the existing job, and no second job was asked for
         stub.assert_no_pending_responses()
@@ -121,7 +140,7 @@ def test_a_taken_job_name_with_no_such_job_listed_fails_loudly() -> None:
 
         # WHEN the job is requested, THEN the error says so (AWS retries, then the failure destination keeps it)
         with pytest.raises(RuntimeError, match=f"job name {JOB_NAME} is taken but no such job is listed"):
-            create_job(job_request(), SETTINGS, bedrock)
+            create_job(job_request(), SETTINGS, bedrock, s3_client())
 
 
 @pytest.mark.parametrize("error_code", ["AccessDeniedException", "ValidationException", "InternalServerException"])
@@ -133,7 +152,7 @@ def test_any_other_bedrock_error_is_raised_so_aws_retries_the_invocation(error_c
 
         # WHEN the job is requested, THEN the error is raised
         with pytest.raises(ClientError, match=error_code):
-            create_job(job_request(), SETTINGS, bedrock)
+            create_job(job_request(), SETTINGS, bedrock, s3_client())
 
 
 def test_a_request_pointing_at_another_bucket_is_refused_before_bedrock_is_called() -> None:
@@ -142,5 +161,5 @@ def test_a_request_pointing_at_another_bucket_is_refused_before_bedrock_is_calle
     with Stubber(bedrock) as stub:
         # WHEN the job is requested, THEN it is refused, and Bedrock was never asked (no answer was queued)
         with pytest.raises(ContractError, match="are not s3://descgen-test-data/input/"):
-            create_job(job_request(bucket="someone-elses-bucket"), SETTINGS, bedrock)
+            create_job(job_request(bucket="someone-elses-bucket"), SETTINGS, bedrock, s3_client())
         stub.assert_no_pending_responses()
