@@ -155,8 +155,9 @@ def publish_into_free_slots(
             for model in {batch.model_id for batch in waiting}
         }
     # every store's batches compete for the slots; only the chosen of this store are sent when one is named
+    store_of = {batch.batch_id: batch.store_id for batch in waiting}
     for batch_id in next_for_slots(waiting, free):
-        if store_id and not any(b.batch_id == batch_id and b.store_id == store_id for b in waiting):
+        if store_id and store_of[batch_id] != store_id:
             continue
         if request_job(engine, clients.sns, settings, batch_id) is not None:
             report.published_from_wait += 1

@@ -8,6 +8,7 @@ to that).
 
 from __future__ import annotations
 
+import html
 from collections.abc import Mapping, Set
 
 import nh3
@@ -28,3 +29,10 @@ def sanitize_html(html: str, allowed_tags: Set[str], allowed_attributes: Mapping
         link_rel="noopener noreferrer",
         strip_comments=True,
     ).strip()
+
+
+def plain_text(fragment: str) -> str:
+    """The text a reader sees: every tag removed (scripts with their content), entities decoded, spaces collapsed."""
+    # a space for each tag, so "</p><p>" does not glue two words together
+    spaced = fragment.replace("<", " <")
+    return " ".join(html.unescape(nh3.clean(spaced, tags=set(), clean_content_tags=set(DROPPED_WITH_CONTENT))).split())

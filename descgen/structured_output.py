@@ -16,12 +16,13 @@ at a word boundary to its bound.
 from __future__ import annotations
 
 import hashlib
-import html
 import json
 import re
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from descgen.sanitize import plain_text
 
 META_TITLE_MAX = 60
 META_DESCRIPTION_MAX = 160
@@ -100,13 +101,7 @@ def parse_answer(text: str) -> SeoAnswer:
         ) from error
 
 
-_TAG = re.compile(r"<[^>]*>")
 _SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s")
-
-
-def plain_text(fragment: str) -> str:
-    """Tags removed, entities decoded, whitespace collapsed."""
-    return " ".join(html.unescape(_TAG.sub(" ", fragment)).split())
 
 
 def derived_meta(title: str, body_html: str) -> tuple[str, str]:

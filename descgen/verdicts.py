@@ -40,9 +40,9 @@ from enum import StrEnum
 
 from descgen.contract.messages import RecordResult
 from descgen.contract.records import MARKER_PATTERN, find_markers, make_marker
-from descgen.sanitize import sanitize_html
+from descgen.sanitize import plain_text, sanitize_html
 from descgen.settings import Settings
-from descgen.structured_output import InvalidAnswer, derived_meta, parse_answer, plain_text
+from descgen.structured_output import InvalidAnswer, derived_meta, parse_answer
 
 _FENCE_LINE = re.compile(r"^[ \t]*```[A-Za-z0-9_-]*[ \t]*$", re.MULTILINE)
 _HEALABLE_NAMES = frozenset({"ServiceUnavailableException", "ModelTimeoutException", "InternalServerException"})

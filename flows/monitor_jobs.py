@@ -38,8 +38,9 @@ def monitor_jobs(store: StoreFilter = None) -> MonitorReport:
     for view in report.batches:
         log.info("batch %s: %s", view.batch_id, view.action)
     log.info(
-        "%d open batches; %d republished, %d tasks released, %d retried, %d failed",
+        "%d open batches; %d published into free job slots, %d republished, %d tasks released, %d retried, %d failed",
         len(report.batches),
+        report.published_from_wait,
         report.republished,
         report.released_tasks,
         report.retried_tasks,
