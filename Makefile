@@ -6,6 +6,9 @@ BIN := $(VENV)/bin
 export DO_NOT_TRACK := 1
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export PREFECT_HOME ?= $(CURDIR)/.prefect
+# The first start of Prefect's temporary server creates and migrates its database: on a busy
+# two-core laptop that outlasts Prefect's default 20 s and the demo would fail before it began.
+export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS ?= 120
 
 .PHONY: demo test lint typecheck unit lambdas local-stack bench bench-costs clean
 
