@@ -3,6 +3,9 @@
 descgen migrate                      create or upgrade the database schema
 descgen load-catalog FILE            load a catalog document (store, languages, products)
 descgen status STORE                 tasks by state and the store's batches
+descgen voice show STORE             the store's brand voice (JSON) and its version
+descgen voice set STORE FILE         a new voice version from a JSON file (regenerates the store once)
+descgen quality STORE [--batch ID]   the quality report: pass rates, reasons, worst answers, duplicates
 """
 
 from __future__ import annotations
@@ -18,7 +21,9 @@ from descgen.db.catalog import load_catalog, mark_human_edited, sync_tasks
 from descgen.db.descriptions import roll_back_batch
 from descgen.db.models import Batch
 from descgen.db.session import make_engine, session_scope
-from descgen.db.status import batches, monthly_costs, task_states
+from descgen.db.status import batches, monthly_costs, quality_report, task_states
+from descgen.db.voices import VoiceError, current_voice, parse_voice, set_voice
+from descgen.quality.report import render
 from descgen.settings import get_settings
 from descgen.verdicts import PublishRules
 
@@ -87,6 +92,47 @@ def cmd_rollback_batch(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_voice_show(args: argparse.Namespace) -> int:
+    with session_scope(make_engine(_database_url())) as session:
+        version, voice = current_voice(session, args.store)
+    label = f"version {version}" if version else "the default voice (never set)"
+    print(f"# brand voice of {args.store}: {label}, prompt digest {voice.prompt_digest()}")
+    print(voice.model_dump_json(indent=2))
+    return 0
+
+
+def cmd_voice_set(args: argparse.Namespace) -> int:
+    try:
+        data = json.loads(Path(args.file).read_text())
+    except (OSError, ValueError) as error:
+        print(f"error: {args.file}: {error}", file=sys.stderr)
+        return 2
+    try:
+        voice = parse_voice(data, args.file)
+        with session_scope(make_engine(_database_url())) as session:
+            _, before = current_voice(session, args.store)
+            version, changed = set_voice(session, args.store, voice)
+    except VoiceError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    if not changed:
+        print(f"{args.store}: the voice is already version {version}; nothing changed")
+    elif before.prompt_digest() == voice.prompt_digest():
+        print(f"{args.store}: voice version {version}; only the gate's policy changed, nothing is regenerated")
+    else:
+        print(
+            f"{args.store}: voice version {version}; the next sync regenerates the store's descriptions once "
+            "(run generate-descriptions with dry_run=true to see what it will cost)"
+        )
+    return 0
+
+
+def cmd_quality(args: argparse.Namespace) -> int:
+    with session_scope(make_engine(_database_url())) as session:
+        print(render(quality_report(session, args.store, args.batch)))
+    return 0
+
+
 def cmd_costs(args: argparse.Namespace) -> int:
     with session_scope(make_engine(_database_url())) as session:
         rows = monthly_costs(session, args.store)
@@ -124,6 +170,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     rollback = commands.add_parser("rollback-batch", help="undo what a batch wrote")
     rollback.add_argument("batch")
     rollback.set_defaults(run=cmd_rollback_batch)
+    voice = commands.add_parser("voice", help="show or set a store's brand voice").add_subparsers(
+        dest="voice_command", required=True
+    )
+    show = voice.add_parser("show", help="the store's brand voice and its version")
+    show.add_argument("store")
+    show.set_defaults(run=cmd_voice_show)
+    set_ = voice.add_parser("set", help="a new voice version from a JSON file")
+    set_.add_argument("store")
+    set_.add_argument("file", help="a JSON file holding the voice (descgen/quality/voice.py)")
+    set_.set_defaults(run=cmd_voice_set)
+    quality = commands.add_parser("quality", help="the quality report of a store (or one batch)")
+    quality.add_argument("store")
+    quality.add_argument("--batch", help="one batch only")
+    quality.set_defaults(run=cmd_quality)
     costs = commands.add_parser("costs", help="real cost per store and month")
     costs.add_argument("--store")
     costs.set_defaults(run=cmd_costs)

@@ -28,7 +28,9 @@ from descgen.contract.messages import ContractError, ResultPage
 from descgen.contract.sqs_batches import MAX_ENTRIES_PER_CALL, delete_messages
 from descgen.db.results import ApplyReport, apply_pages
 from descgen.db.session import session_scope
+from descgen.db.status import drain_quality_report
 from descgen.lifecycle import RetryBudget
+from descgen.quality.report import QualityReport
 from descgen.settings import Settings
 from descgen.verdicts import PublishRules
 
@@ -52,6 +54,7 @@ class DrainReport:
     stopped_because: str = ""
     results: ApplyReport = field(default_factory=ApplyReport)
     problems: list[str] = field(default_factory=list)
+    quality: QualityReport | None = None  # what the quality gate saw, with the cost of its retries
 
 
 def check_database(engine: Engine) -> None:
@@ -100,9 +103,8 @@ def drain(
             report.stopped_because = "queue empty"
             break
         report.messages += len(messages)
-        done = _apply_receive(
-            engine, messages, rules, RetryBudget(settings.max_attempts, settings.max_throttles), report
-        )
+        budget = RetryBudget(settings.max_attempts, settings.max_throttles)
+        done = _apply_receive(engine, messages, rules, budget, report, gate=settings.quality_gate)
         if done:
             deleted = delete_messages(sqs, settings.queue_url, done)
             report.sqs_requests += deleted.requests
@@ -115,11 +117,20 @@ def drain(
         if on_receive is not None:
             on_receive(report)
     report.seconds = clock() - started
+    if report.results.quality.tallies:
+        with session_scope(engine) as session:
+            report.quality = drain_quality_report(session, report.results.quality)
     return report
 
 
 def _apply_receive(
-    engine: Engine, messages: Sequence[dict[str, Any]], rules: PublishRules, budget: RetryBudget, report: DrainReport
+    engine: Engine,
+    messages: Sequence[dict[str, Any]],
+    rules: PublishRules,
+    budget: RetryBudget,
+    report: DrainReport,
+    *,
+    gate: bool,
 ) -> list[str]:
     """Apply one receive; the receipt handles of the messages whose rows are committed."""
     decoded: list[tuple[dict[str, Any], ResultPage]] = []
@@ -132,7 +143,7 @@ def _apply_receive(
     if not decoded:
         return []
     try:
-        report.results.add(_commit(engine, [page for _, page in decoded], rules, budget))
+        report.results.add(_commit(engine, [page for _, page in decoded], rules, budget, gate))
         return [message["ReceiptHandle"] for message, _ in decoded]
     except OperationalError as error:
         raise DatabaseUnavailable(f"database unavailable mid-drain, nothing deleted: {error.orig}") from error
@@ -141,7 +152,7 @@ def _apply_receive(
     done = []
     for message, page in decoded:
         try:
-            report.results.add(_commit(engine, [page], rules, budget))
+            report.results.add(_commit(engine, [page], rules, budget, gate))
             done.append(message["ReceiptHandle"])
         except OperationalError as error:
             raise DatabaseUnavailable(f"database unavailable mid-drain: {error.orig}") from error
@@ -157,11 +168,13 @@ _RETRYABLE_SQLSTATES = frozenset({"40P01", "40001"})
 _COMMIT_ATTEMPTS = 3
 
 
-def _commit(engine: Engine, pages: Sequence[ResultPage], rules: PublishRules, budget: RetryBudget) -> ApplyReport:
+def _commit(
+    engine: Engine, pages: Sequence[ResultPage], rules: PublishRules, budget: RetryBudget, gate: bool
+) -> ApplyReport:
     for attempt in range(1, _COMMIT_ATTEMPTS + 1):
         try:
             with session_scope(engine) as session:
-                return apply_pages(session, pages, rules, budget)
+                return apply_pages(session, pages, rules, budget, gate=gate)
         except OperationalError as error:
             if getattr(error.orig, "sqlstate", None) not in _RETRYABLE_SQLSTATES or attempt == _COMMIT_ATTEMPTS:
                 raise

@@ -10,11 +10,19 @@ import hashlib
 import json
 
 from descgen.prompts import ProductFacts, prompt_version
+from descgen.quality.voice import BrandVoice
+
+DEFAULT_VOICE = BrandVoice().prompt_digest()
 
 
 def fingerprint(
-    product: ProductFacts, language_id: str, model_id: str, prompt: str = prompt_version(structured=True)
+    product: ProductFacts,
+    language_id: str,
+    model_id: str,
+    prompt: str = prompt_version(structured=True),
+    voice: str = DEFAULT_VOICE,
 ) -> str:
+    """``voice`` is the store's ``BrandVoice.prompt_digest()``: a new voice regenerates its store once."""
     canonical = json.dumps(
         {
             "product": product.product_id,
@@ -24,6 +32,7 @@ def fingerprint(
             "language": language_id,
             "prompt": prompt,
             "model": model_id,
+            "voice": voice,
         },
         sort_keys=True,
         ensure_ascii=False,

@@ -40,9 +40,11 @@ from descgen.db.batches import (
 from descgen.db.catalog import SyncReport, facts, sync_tasks
 from descgen.db.models import Batch, GenerationTask, Product, utcnow
 from descgen.db.session import session_scope
+from descgen.db.voices import current_voice
 from descgen.lifecycle import BatchState
 from descgen.pricing import Cost, cost, estimate_tokens, price_for
 from descgen.prompts import jsonl_line, model_input, prompt_version
+from descgen.quality.voice import BrandVoice
 from descgen.settings import Settings
 
 
@@ -83,21 +85,26 @@ def sync_catalog(engine: Engine, settings: Settings, store_id: str, model_id: st
 
 
 def task_request(
-    task: GenerationTask, product: Product, settings: Settings, *, structured: bool
+    task: GenerationTask, product: Product, settings: Settings, *, structured: bool, voice: BrandVoice
 ) -> tuple[str, dict[str, Any]]:
-    """The task's record id (naming the task and this send) and its model input."""
+    """The task's record id (naming the task and this send) and its model input, in the store's voice;
+    a task the quality gate sent back carries the reason, so the prompt can say what to fix."""
     body = model_input(
         facts(product),
         task.language_id,
         max_tokens=settings.max_output_tokens,
         temperature=settings.temperature,
         structured=structured,
+        voice=voice,
+        retry_reason=task.reason,
     )
     return make_record_id(task.id, task.sends), body
 
 
-def task_line(task: GenerationTask, product: Product, settings: Settings, *, structured: bool) -> bytes:
-    return jsonl_line(*task_request(task, product, settings, structured=structured))
+def task_line(
+    task: GenerationTask, product: Product, settings: Settings, *, structured: bool, voice: BrandVoice
+) -> bytes:
+    return jsonl_line(*task_request(task, product, settings, structured=structured, voice=voice))
 
 
 class _Tally:
@@ -165,8 +172,9 @@ def _plan(
     )
     tally = _Tally()
     structured = structured_for(settings, model_id)
+    _, voice = current_voice(session, store_id)
     for task, product in pending_with_products(session, store_id, languages, pending):
-        tally.add(task_line(task, product, settings, structured=structured), task.language_id)
+        tally.add(task_line(task, product, settings, structured=structured, voice=voice), task.language_id)
     return GenerationPlan(model_id=model_id, pending=pending, jobs=jobs, estimate=tally.estimate(settings, model_id))
 
 
@@ -213,8 +221,9 @@ def write_batch_file(engine: Engine, s3: Any, settings: Settings, batch_id: str)
             batch = _open_batch(session, batch_id, (BatchState.CLAIMED,))
             model_id, structured = batch.model_id, batch.output_format == "json"
             max_bytes = settings.quota(model_id).max_file_bytes
+            _, voice = current_voice(session, batch.store_id)
             for task, product in batch_tasks_with_products(session, batch_id):
-                line = task_line(task, product, settings, structured=structured)
+                line = task_line(task, product, settings, structured=structured, voice=voice)
                 if overflow or tally.bytes + len(line) > max_bytes:
                     overflow.append(task.id)
                     continue
@@ -310,8 +319,9 @@ def send_on_demand(engine: Engine, clients: AwsClients, settings: Settings, batc
         except BatchNoLongerOpen:
             return None
         model_id, structured = batch.model_id, batch.output_format == "json"
+        _, voice = current_voice(session, batch.store_id)
         requests = [
-            task_request(task, product, settings, structured=structured)
+            task_request(task, product, settings, structured=structured, voice=voice)
             for task, product in batch_tasks_with_products(session, batch_id)
         ]
     results = []

@@ -35,6 +35,13 @@ class BatchState(StrEnum):
     RELEASED = "released"  # never reached a job; its tasks went back to pending
 
 
+class VersionStatus(StrEnum):
+    """A description version: published (it is or was the current text) or a draft held for review."""
+
+    DRAFT = "draft"
+    PUBLISHED = "published"
+
+
 _S = TaskState
 TRANSITIONS: dict[TaskState, frozenset[TaskState]] = {
     _S.PENDING: frozenset({_S.CLAIMED, _S.SKIPPED, _S.FAILED}),

@@ -23,10 +23,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from descgen.contract.records import MARKER_PATTERN, make_marker
+from descgen.quality.voice import BrandVoice, counts_characters
 from descgen.structured_output import META_DESCRIPTION_MAX, META_TITLE_MAX, SCHEMA_DIGEST, output_config
 
-PROMPT_VERSION = "2026-12-v2"
+PROMPT_VERSION = "2026-12-v3"
 PUBLISHED_TAGS = ("p", "ul", "li", "span")
+# a retry reason the next prompt may quote: the gate's own words, never the model's
+QUALITY_REASON_PREFIX = "quality: "
 
 LANGUAGE_NAMES = {
     "en": "English",
@@ -70,18 +73,27 @@ def prompt_version(structured: bool) -> str:
     return f"{PROMPT_VERSION}/json-{SCHEMA_DIGEST}" if structured else f"{PROMPT_VERSION}/text"
 
 
-def user_prompt(product: ProductFacts, language_id: str, *, structured: bool) -> str:
+def user_prompt(
+    product: ProductFacts,
+    language_id: str,
+    *,
+    structured: bool,
+    voice: BrandVoice | None = None,
+    retry_reason: str | None = None,
+) -> str:
+    """The user message. ``voice`` is the store's brand voice; ``retry_reason`` the task's last reason,
+    quoted only when the quality gate wrote it (``QUALITY_REASON_PREFIX``), so the model knows what to fix."""
+    voice = voice or BrandVoice()
     marker = make_marker(product.product_id, language_id)
-    data = json.dumps(
+    data = _data_block(
         {
-            "title": _defused(product.title),
-            "keywords": [_defused(keyword) for keyword in product.keywords],
-            "attributes": {_defused(k): _defused(v) for k, v in sorted(product.attributes.items())},
-        },
-        ensure_ascii=False,
-        sort_keys=True,
-    ).replace("<", "\\u003c")
-    tags = ", ".join(f"<{tag}>" for tag in PUBLISHED_TAGS)
+            "title": product.title,
+            "keywords": list(product.keywords),
+            "attributes": dict(sorted(product.attributes.items())),
+        }
+    )
+    tags_allowed = [t for t in PUBLISHED_TAGS if voice.allowed_tags is None or t in voice.allowed_tags]
+    tags = ", ".join(f"<{tag}>" for tag in tags_allowed)
     if structured:
         form = (
             "Answer with one JSON object and nothing else:\n"
@@ -96,26 +108,82 @@ def user_prompt(product: ProductFacts, language_id: str, *, structured: bool) ->
             f"- Start your answer with exactly {marker} and nothing before it.\n"
             f"- After it, write HTML using only these tags: {tags}. No other tags, no attributes.\n"
         )
+    length = voice.length_for(language_id)
+    unit, usual = ("characters", 400) if counts_characters(language_id) else ("words", 180)
+    aim = min((length.min + length.max) // 2, max(length.min, usual))  # ~250-300 tokens unless the voice wants more
+    style = _voice_block(voice, language_id)
     return (
         f"Write an SEO-optimised product description in {language_name(language_id)} "
         f"(language code {language_id}) for the product below.\n"
         f"{form}"
-        "- Use the product name and the SEO keywords naturally; do not invent specifications.\n"
-        "- Length of the description: 250 to 300 tokens.\n"
+        "- Put the first keyword in the first paragraph and in the meta title; use the other keywords naturally; "
+        "do not invent specifications.\n"
+        f"- Length of the description: between {length.min} and {length.max} {unit}, about {aim}.\n"
         "- No introduction, no closing remarks, no code fences, no Markdown.\n"
-        "<product>\n"
-        f"{data}\n"
-        "</product>"
+        + (
+            "- Write in the store's voice given in <voice>: its tone, for its audience, like its examples; "
+            "use its terms exactly as given; never use its forbidden words or claims.\n"
+            if style
+            else ""
+        )
+        + _retry_line(retry_reason)
+        + f"<product>\n{data}\n</product>"
+        + (f"\n<voice>\n{style}\n</voice>" if style else "")
     )
 
 
+def _voice_block(voice: BrandVoice, language_id: str) -> str:
+    """The voice as data for the prompt ("" for the default voice: nothing to say)."""
+    block = {
+        key: value
+        for key, value in {
+            "tone": voice.tone,
+            "audience": voice.audience,
+            "examples": list(voice.examples),
+            "terms": {term.term: term.in_language(language_id) for term in voice.glossary},
+            "forbidden": list(voice.forbidden),
+        }.items()
+        if value
+    }
+    return _data_block(block) if block else ""
+
+
+def _retry_line(reason: str | None) -> str:
+    if not reason or not reason.startswith(QUALITY_REASON_PREFIX):
+        return ""
+    return f"- An earlier answer was refused ({_defused(reason[len(QUALITY_REASON_PREFIX) :])}); avoid that.\n"
+
+
+def _data_block(value: object) -> str:
+    """Store data as JSON: markers removed, "<" escaped so it cannot close its tag."""
+    return json.dumps(_defused_all(value), ensure_ascii=False, sort_keys=True).replace("<", "\\u003c")
+
+
+def _defused_all(value: object) -> object:
+    if isinstance(value, str):
+        return _defused(value)
+    if isinstance(value, list):
+        return [_defused_all(v) for v in value]
+    if isinstance(value, dict):
+        return {_defused(str(k)): _defused_all(v) for k, v in value.items()}
+    return value
+
+
 def model_input(
-    product: ProductFacts, language_id: str, *, max_tokens: int, temperature: float, structured: bool
+    product: ProductFacts,
+    language_id: str,
+    *,
+    max_tokens: int,
+    temperature: float,
+    structured: bool,
+    voice: BrandVoice | None = None,
+    retry_reason: str | None = None,
 ) -> dict[str, Any]:
     """The Converse request body (without ``modelId``), as a batch line's ``modelInput`` and ``converse`` take it."""
+    text = user_prompt(product, language_id, structured=structured, voice=voice, retry_reason=retry_reason)
     body: dict[str, Any] = {
         "system": [{"text": SYSTEM_PROMPT}],
-        "messages": [{"role": "user", "content": [{"text": user_prompt(product, language_id, structured=structured)}]}],
+        "messages": [{"role": "user", "content": [{"text": text}]}],
         "inferenceConfig": {"maxTokens": max_tokens, "temperature": temperature},
     }
     if structured:

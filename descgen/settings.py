@@ -77,8 +77,10 @@ class Settings(BaseSettings):
     # --- what may be published ---
     allowed_tags: frozenset[str] = frozenset({"p", "ul", "li", "span", "strong", "em"})
     allowed_attributes: dict[str, frozenset[str]] = Field(default_factory=dict)
-    min_description_chars: int = Field(80, ge=0)
-    max_description_chars: int = Field(6000, ge=1)
+    max_description_chars: int = Field(6000, ge=1, description="a cap on stored HTML; length itself is the voice's")
+    quality_gate: bool = Field(
+        True, description="score every accepted answer (descgen/quality/gate.py) before storing it"
+    )
 
     # --- monitor ---
     result_grace_minutes: float = Field(

@@ -8,24 +8,29 @@ this one table. Every output shape has one defined outcome:
 
 ======================================  ==========================================
 text before the marker / the JSON       accepted; the preamble is dropped
-code fences around the answer           accepted; the fences are dropped
+code fences anywhere (``` or ~~~)       accepted; the fences are dropped (a fence
+                                          still there in disguise: retry)
 no marker (or an empty "marker")        retry: "missing marker"
 a marker naming another product/lang    retry, and nothing is written anywhere
-  (in the text, the JSON's marker, or
-  anywhere in its html or meta fields)
-the task's marker more than once        accepted; every copy is dropped
+  (in the text, the JSON's marker, or     (looked for in the normalized text:
+  anywhere in its html or meta fields,     entities decoded, tags glued, NFKC,
+  in any disguise)                         case-folded; ``quality.normalize``)
+the task's marker more than once        accepted; every copy is dropped (a copy
+                                          in disguise left in the HTML: retry)
 empty text (after cleaning)             retry: "empty answer"
 cut by max_tokens                       retry: the end of the text is missing
 structured: not JSON, or off-schema     retry, with the first schema error
   (a field missing, a meta over bound)
-shorter/longer than the length bounds   retry, with the length in the reason
+longer than max_description_chars       retry, with the length in the reason
+                                          (the voice's length is the gate's check)
 Bedrock error 429 / throttling          wait: retried without counting an attempt
 Bedrock error 5xx, timeouts             retry (the error can heal)
 Bedrock error 400 and other 4xx         failed (the same input fails again)
 a line that was not JSON / not UTF-8    retry
 ======================================  ==========================================
 
-"Retry" sends the task back to pending with ``attempts + 1``; the attempt limit
+An accepted answer then meets the quality gate (``quality.gate``) before it is
+stored. "Retry" sends the task back to pending with ``attempts + 1``; the attempt limit
 turns it into failed with this reason. "Wait" sends it back with its attempts
 unchanged (the drain bounds waits with ``max_throttles``). A text answer's meta
 fields are derived (``structured_output.derived_meta``).
@@ -34,17 +39,19 @@ fields are derived (``structured_output.derived_meta``).
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Set
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Set
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from descgen.contract.messages import RecordResult
-from descgen.contract.records import MARKER_PATTERN, find_markers, make_marker
+from descgen.contract.records import MARKER_PATTERN, make_marker
+from descgen.quality.normalize import FENCE, MARKER_SHAPE, foreign_markers, normalized
 from descgen.sanitize import plain_text, sanitize_html
 from descgen.settings import Settings
 from descgen.structured_output import InvalidAnswer, derived_meta, parse_answer
 
-_FENCE_LINE = re.compile(r"^[ \t]*```[A-Za-z0-9_-]*[ \t]*$", re.MULTILINE)
+_FENCE = re.compile(r"(?:```|~~~)[A-Za-z0-9_-]*")
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 _HEALABLE_NAMES = frozenset({"ServiceUnavailableException", "ModelTimeoutException", "InternalServerException"})
 _THROTTLE_NAMES = frozenset({"ThrottlingException", "TooManyRequestsException", "ServiceQuotaExceededException"})
 
@@ -69,7 +76,6 @@ class Verdict(StrEnum):
 class PublishRules:
     allowed_tags: Set[str]
     allowed_attributes: Mapping[str, Set[str]]
-    min_chars: int
     max_chars: int
 
     @classmethod
@@ -77,9 +83,14 @@ class PublishRules:
         return cls(
             allowed_tags=settings.allowed_tags,
             allowed_attributes=settings.allowed_attributes,
-            min_chars=settings.min_description_chars,
             max_chars=settings.max_description_chars,
         )
+
+    def with_tags(self, tags: Iterable[str] | None) -> PublishRules:
+        """A store's narrower tag list (its voice), never wider than the deployment's."""
+        if tags is None:
+            return self
+        return replace(self, allowed_tags=frozenset(self.allowed_tags & set(tags)))
 
 
 @dataclass(frozen=True)
@@ -89,6 +100,8 @@ class Judgement:
     reason: str | None = None
     meta_title: str | None = None
     meta_description: str | None = None
+    raw_body: str = ""  # the answer's HTML before sanitizing (the gate measures what was removed)
+    meta_derived: bool = False  # a text answer: the meta fields are derived, not the model's
 
 
 def judge(
@@ -107,28 +120,34 @@ def judge(
     """
     if result.status == "error":
         return _judge_error(result.error_code or "", result.error_message or "")
-    text = _FENCE_LINE.sub("", result.text or "").strip()
+    # a lone surrogate cannot be stored or sanitized: it becomes "\ufffd", which the gate counts
+    text = _FENCE.sub("", _LONE_SURROGATE.sub("\ufffd", result.text or "")).strip()
     if not text:
         return Judgement(Verdict.RETRY, reason="empty answer")
     if result.stop_reason == "max_tokens":
         return Judgement(Verdict.RETRY, reason="answer cut by max_tokens")
-    markers = find_markers(text)
-    foreign = sorted({m for m in markers if m != (product_id, language_id)})
+    own = make_marker(product_id, language_id)
+    foreign = foreign_markers(own, [text])
     if foreign:
-        names = ", ".join(f"#{p}#{lang}#" for p, lang in foreign)
-        return Judgement(Verdict.RETRY, reason=f"marker names another product or language: {names}")
+        return _foreign(foreign, text, own)
     if structured:
-        return _judge_structured(text, make_marker(product_id, language_id), rules)
-    if not markers:
-        return Judgement(Verdict.RETRY, reason="missing marker")
+        return _judge_structured(text, own, rules)
     first = MARKER_PATTERN.search(text)
-    assert first is not None  # markers is not empty
+    if first is None or first.group(0) != own:
+        return Judgement(Verdict.RETRY, reason="missing marker")
     body = MARKER_PATTERN.sub("", text[first.end() :]).strip()
     judgement = _judge_html(body, rules)
     if judgement.verdict != Verdict.ACCEPT or judgement.html is None:
         return judgement
     meta_title, meta_description = derived_meta(title, judgement.html)
-    return Judgement(Verdict.ACCEPT, html=judgement.html, meta_title=meta_title, meta_description=meta_description)
+    return replace(judgement, meta_title=meta_title, meta_description=meta_description, meta_derived=True)
+
+
+def _foreign(markers: list[str], text: str, own: str) -> Judgement:
+    """Named as written where the text has them plainly; else as normalized (a disguise)."""
+    plain = sorted({m.group(0) for m in MARKER_PATTERN.finditer(text)} - {own})
+    names = ", ".join(plain) if plain else ", ".join(markers) + " (disguised)"
+    return Judgement(Verdict.RETRY, reason=readable(f"marker names another product or language: {names}"))
 
 
 def _judge_structured(text: str, marker: str, rules: PublishRules) -> Judgement:
@@ -137,26 +156,43 @@ def _judge_structured(text: str, marker: str, rules: PublishRules) -> Judgement:
         answer = parse_answer(text[start : end + 1] if 0 <= start < end else text)
     except InvalidAnswer as error:
         return Judgement(Verdict.RETRY, reason=readable(str(error)))
+    # the JSON's escapes are decoded now: look again, in every field
+    fields = [answer.marker, answer.html, answer.meta_title, answer.meta_description]
+    foreign = foreign_markers(marker, [_LONE_SURROGATE.sub("\ufffd", f) for f in fields])
+    if foreign:
+        return _foreign(foreign, " ".join(fields), marker)
     if not answer.marker.strip():
         return Judgement(Verdict.RETRY, reason="missing marker")
     if answer.marker.strip() != marker:
         return Judgement(Verdict.RETRY, reason=readable(f"marker {answer.marker!r} is not {marker}"))
-    judgement = _judge_html(MARKER_PATTERN.sub("", answer.html).strip(), rules)
+    body = _FENCE.sub("", _LONE_SURROGATE.sub("\ufffd", answer.html))
+    judgement = _judge_html(MARKER_PATTERN.sub("", body).strip(), rules)
     if judgement.verdict != Verdict.ACCEPT:
         return judgement
-    meta_title, meta_description = plain_text(answer.meta_title), plain_text(answer.meta_description)
+    meta_title, meta_description = (plain_text(_LONE_SURROGATE.sub("\ufffd", m)) for m in fields[2:])
     if not meta_title or not meta_description:
         return Judgement(Verdict.RETRY, reason="empty meta title or meta description")
-    return Judgement(Verdict.ACCEPT, html=judgement.html, meta_title=meta_title, meta_description=meta_description)
+    meta = normalized(meta_title + " " + meta_description, gap="")
+    if MARKER_SHAPE.search(meta):
+        return Judgement(Verdict.RETRY, reason="a marker in the meta fields")
+    if FENCE.search(meta):
+        return Judgement(Verdict.RETRY, reason="a code fence in the meta fields")
+    return replace(judgement, meta_title=meta_title, meta_description=meta_description)
 
 
 def _judge_html(body: str, rules: PublishRules) -> Judgement:
     html = sanitize_html(body, rules.allowed_tags, rules.allowed_attributes)
     if not html:
         return Judgement(Verdict.RETRY, reason="empty answer")
-    if not rules.min_chars <= len(html) <= rules.max_chars:
-        return Judgement(Verdict.RETRY, reason=f"{len(html)} characters, outside {rules.min_chars}-{rules.max_chars}")
-    return Judgement(Verdict.ACCEPT, html=html)
+    if len(html) > rules.max_chars:
+        return Judgement(Verdict.RETRY, reason=f"{len(html)} characters, over {rules.max_chars}")
+    glued = normalized(html, gap="")
+    if MARKER_SHAPE.search(glued):
+        # the task's own marker in a disguise the raw text hid: a reader would see it
+        return Judgement(Verdict.RETRY, reason="a marker left in the text")
+    if FENCE.search(glued):
+        return Judgement(Verdict.RETRY, reason="a code fence left in the text")
+    return Judgement(Verdict.ACCEPT, html=html, raw_body=body)
 
 
 def _judge_error(code: str, message: str) -> Judgement:

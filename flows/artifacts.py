@@ -20,6 +20,7 @@ from descgen.batching import RemainderAction
 from descgen.draining import DrainReport
 from descgen.generation import GenerationPlan, OnDemandRun, WrittenBatch
 from descgen.monitoring import MonitorReport
+from descgen.quality.report import render
 
 
 def usd(amount: float) -> str:
@@ -153,6 +154,7 @@ def drain_artifacts(report: DrainReport | None, queue: QueueDepth, dlq: QueueDep
         table=[
             {
                 "applied": results.applied if results else 0,
+                "held for review": results.held if results else 0,
                 "skipped (human edit)": results.skipped_human if results else 0,
                 "retried": results.retried if results else 0,
                 "throttled (no attempt)": results.waited if results else 0,
@@ -168,6 +170,10 @@ def drain_artifacts(report: DrainReport | None, queue: QueueDepth, dlq: QueueDep
         ],
         description="\n\n".join(notes),
     )
+    if report and report.quality:
+        create_markdown_artifact(
+            key="drain-quality", markdown=render(report.quality), description="What the quality gate saw"
+        )
 
 
 def monitor_artifacts(report: MonitorReport) -> None:

@@ -61,9 +61,11 @@ def drain_results(max_messages: MaxMessages = 100_000, max_seconds: MaxSeconds =
         drain_artifacts(report, queue, dlq, error)
     results = report.results
     log.info(
-        "%d messages: %d applied, %d kept human edits, %d retried, %d throttled (no attempt), %d failed, %d stale, %d undecodable (%s)",
+        "%d messages: %d applied, %d held for review, %d kept human edits, %d retried, %d throttled (no attempt), "
+        "%d failed, %d stale, %d undecodable (%s)",
         report.messages,
         results.applied,
+        results.held,
         results.skipped_human,
         results.retried,
         results.waited,

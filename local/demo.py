@@ -4,8 +4,13 @@ Starts the local stack, migrates a fresh SQLite database, loads the bundled
 sample catalog (216 products in English, German and French), and runs the
 production path: generate-descriptions -> SNS -> create_bedrock_job -> the Bedrock
 emulator's batch job -> S3 -> parse_output -> SQS -> drain-results (and
-monitor-jobs, which reads the real token counts). Prints what happened, and exits
-non-zero unless every task ended done.
+monitor-jobs, which reads the real token counts). Prints what happened and the
+quality report, and exits non-zero unless every task ended done (published, or
+held for review by the quality gate).
+
+Then it changes the store's brand voice (a new tone) and runs generate-descriptions
+again with ``dry_run``: exactly that store's tasks are to regenerate, once, and the
+dry run says what that will cost. Nothing is sent.
 
 ``python -m local.demo --model amazon.nova-lite-v1:0`` (``make demo MODEL=...``)
 runs the same cycle with another model of the catalog: a model with structured
@@ -22,21 +27,24 @@ import sys
 import time
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 
 from descgen.db import migrate
 from descgen.db.catalog import load_catalog
 from descgen.db.models import Description, Language, Product
 from descgen.db.session import make_engine, session_scope
-from descgen.db.status import batches, task_states
-from descgen.generation import structured_for
+from descgen.db.status import batches, quality_report, task_states
+from descgen.db.voices import current_voice, set_voice
+from descgen.generation import plan_without_changes, structured_for
 from descgen.lifecycle import OPEN_STATES, TaskState
+from descgen.quality.report import render
 from descgen.settings import get_settings
 from local.stack import REPO, LocalStack
 
 CATALOG = Path(__file__).with_name("sample_catalog.json")
 DATABASE = REPO / "descgen-demo.sqlite3"
 DEADLINE_SECONDS = 150
+NEW_TONE = "cheerful and brief, for readers in a hurry"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -77,14 +85,34 @@ def main(argv: list[str] | None = None) -> int:
                 break
             drain_results(max_seconds=30)
             monitor_jobs()
-        print_summary(engine, store, model or get_settings().model_id, time.monotonic() - started)
+        model_id = model or get_settings().model_id
+        print_summary(engine, store, model_id, time.monotonic() - started)
         with session_scope(engine) as session:
             states = task_states(session, store)
+            print("\n" + render(quality_report(session, store)))
+        change_the_voice(engine, store, model_id)
+        generate_descriptions(store=store, model=model, dry_run=True)
     not_done = {state: n for state, n in states.items() if state != TaskState.DONE}
     if not_done:
         print(f"FAILED: tasks not done: {not_done}", file=sys.stderr)
         return 1
     return 0
+
+
+def change_the_voice(engine: Engine, store: str, model_id: str) -> None:
+    """A new tone for the store: its fingerprints change, so the next run regenerates it, once."""
+    settings = get_settings()
+    _, before_plan = plan_without_changes(engine, settings, store, None, 50_000, model_id)
+    with session_scope(engine) as session:
+        _, voice = current_voice(session, store)
+        version, _ = set_voice(session, store, voice.model_copy(update={"tone": NEW_TONE}))
+    synced, plan = plan_without_changes(engine, settings, store, None, 50_000, model_id)
+    print(
+        f"\n=== the voice of {store!r} changed (version {version}, tone {NEW_TONE!r}) ===\n"
+        f"before the change a run would send {before_plan.pending} tasks; now {synced.marked_pending} "
+        f"tasks change and {plan.pending} would be sent, for about ${plan.estimate.cost.batch_usd:.4f} "
+        f"in batch (${plan.estimate.cost.on_demand_usd:.4f} on demand). The dry run below sends nothing."
+    )
 
 
 def print_summary(engine: object, store: str, model_id: str, seconds: float) -> None:

@@ -12,6 +12,7 @@ from descgen.db.batches import claim_batch, mark_submitted
 from descgen.db.catalog import load_catalog, sync_tasks
 from descgen.db.models import GenerationTask, Product
 from descgen.db.session import session_scope
+from local.offline_writer import describe_product
 
 MODEL = "us.anthropic.claude-haiku-4-5-20251001-v1:0"
 
@@ -59,12 +60,20 @@ def product_id(engine: Engine, task: GenerationTask) -> str:
         return session.get_one(Product, task.product_id).external_id
 
 
+def good_body(engine: Engine, task: GenerationTask) -> str:
+    """The description a good model writes for the task: in its language, using its keywords
+    (the emulator's writer), so it passes the quality gate."""
+    with session_scope(engine) as session:
+        product = session.get_one(Product, task.product_id)
+        facts = {"title": product.title, "keywords": list(product.seo_keywords), "attributes": dict(product.attributes)}
+        key = f"{product.external_id}/{task.language_id}"
+    return describe_product(facts, task.language_id, key)
+
+
 def answer(engine: Engine, task: GenerationTask, body: str | None = None, marker: str | None = None) -> RecordResult:
     """The result a well-behaved model gives for the task (or with the text/marker given)."""
     marker = marker or f"#{product_id(engine, task)}#{task.language_id}#"
-    text = marker + (
-        body or f"<p>A fine description of product {task.product_id} in {task.language_id}.</p><ul><li>Good</li></ul>"
-    )
+    text = marker + (body or good_body(engine, task))
     return RecordResult(
         make_record_id(task.id, task.sends),
         "ok",

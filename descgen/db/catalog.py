@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from descgen.contract.records import LANGUAGE_ID_PATTERN, PRODUCT_ID_PATTERN
 from descgen.db.descriptions import write_version
 from descgen.db.models import Description, GenerationTask, Language, Product, Store, StoreLanguage, utcnow
+from descgen.db.voices import current_voice, parse_voice, set_voice
 from descgen.fingerprint import fingerprint
 from descgen.lifecycle import OPEN_STATES, TaskState, check_transition, legal_sources
 from descgen.prompts import ProductFacts, prompt_version
@@ -145,6 +146,7 @@ def sync_tasks(
     5. otherwise the task is pending, with the fingerprint of what the catalog says now.
     """
     report = SyncReport()
+    voice = current_voice(session, store_id)[1].prompt_digest()
     languages = list(session.scalars(select(StoreLanguage.language_id).where(StoreLanguage.store_id == store_id)))
     products = list(session.scalars(select(Product).where(Product.store_id == store_id).order_by(Product.id)))
     tasks = {
@@ -163,7 +165,7 @@ def sync_tasks(
     for product in products:
         product_facts = facts(product)
         for language_id in languages:
-            wanted = fingerprint(product_facts, language_id, model_id, prompt)
+            wanted = fingerprint(product_facts, language_id, model_id, prompt, voice)
             key = (product.id, language_id)
             task = tasks.get(key)
             if task is None:
@@ -246,7 +248,10 @@ def mark_human_edited(
 
 
 def load_catalog(session: Session, data: Mapping[str, Any]) -> tuple[str, int]:
-    """A catalog document (``local/sample_catalog.json`` is one) -> (store id, products written)."""
+    """A catalog document (``local/sample_catalog.json`` is one) -> (store id, products written).
+
+    ``store.voice``, if present, is the store's brand voice (``quality/voice.py``).
+    """
     try:
         store = data["store"]
         store_id, name, languages = store["id"], store["name"], dict(store["languages"])
@@ -254,4 +259,6 @@ def load_catalog(session: Session, data: Mapping[str, Any]) -> tuple[str, int]:
     except (KeyError, TypeError) as error:
         raise CatalogError(f"not a catalog document: missing or bad {error}") from error
     ensure_store(session, store_id, name, languages)
+    if "voice" in store:  # optional: the store's brand voice, a new version if it changed
+        set_voice(session, store_id, parse_voice(store["voice"], f"store {store_id}"))
     return store_id, upsert_products(session, store_id, records)

@@ -13,12 +13,14 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import delete, func, insert, select, tuple_, update
 from sqlalchemy.orm import Session
 
-from descgen.db.models import Batch, Description, DescriptionVersion, GenerationTask, utcnow
-from descgen.lifecycle import TaskState, legal_sources
+from descgen.db.models import Batch, Description, DescriptionVersion, GenerationTask, TextBand, utcnow
+from descgen.db.session import DIALECT_INSERTS, dialect_insert
+from descgen.lifecycle import TaskState, VersionStatus, legal_sources
+from descgen.quality.near_duplicates import sketches
+from descgen.quality.normalize import normalized
 
 
 @dataclass(frozen=True)
@@ -29,16 +31,8 @@ class NewText:
     fingerprint: str | None = None
     meta_title: str | None = None
     meta_description: str | None = None
-
-
-_DIALECT_INSERTS: dict[str, Any] = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
-
-
-def _insert(session: Session) -> Any:
-    dialect = session.get_bind().dialect.name
-    if dialect not in _DIALECT_INSERTS:
-        raise NotImplementedError(f"descgen supports PostgreSQL and SQLite, not {dialect}")
-    return _DIALECT_INSERTS[dialect]
+    quality: dict[str, Any] | None = None  # the gate's scores, outcome and reasons
+    bands: tuple[int, ...] | None = None  # near-duplicate bands of the text (None: computed here)
 
 
 @lru_cache
@@ -46,7 +40,7 @@ def _upsert_statement(dialect: str, keep_human_text: bool) -> Any:
     """Built once per dialect and kind: executed with a list of rows, it compiles once and
     runs as batched INSERT .. RETURNING (a fresh ``.values([...])`` per page compiled every time)."""
     table = Description.__table__
-    statement = _DIALECT_INSERTS[dialect](table)
+    statement = DIALECT_INSERTS[dialect](table)
     excluded = statement.excluded
     return statement.on_conflict_do_update(
         index_elements=[table.c.product_id, table.c.language_id],
@@ -80,7 +74,7 @@ def _upsert(
     if not texts:
         return set()
     now = utcnow()
-    _insert(session)  # refuses an unsupported database with a clear message
+    dialect_insert(session)  # refuses an unsupported database with a clear message
     statement = _upsert_statement(session.get_bind().dialect.name, keep_human_text=source == "ai")
     rows = [
         {
@@ -105,11 +99,16 @@ def _upsert(
             insert(DescriptionVersion),
             [
                 {
+                    "store_id": store_id,
+                    "product_id": row.product_id,
+                    "language_id": row.language_id,
                     "description_id": row.id,
                     "version": row.version,
+                    "status": VersionStatus.PUBLISHED,
                     "html": by_key[(row.product_id, row.language_id)].html,
                     "meta_title": row.meta_title,
                     "meta_description": row.meta_description,
+                    "quality": by_key[(row.product_id, row.language_id)].quality,
                     "source": source,
                     "fingerprint": by_key[(row.product_id, row.language_id)].fingerprint,
                     "batch_id": batch_id,
@@ -118,7 +117,78 @@ def _upsert(
                 for row in written
             ],
         )
+        replace_bands(session, store_id, [by_key[(row.product_id, row.language_id)] for row in written])
     return {(row.product_id, row.language_id) for row in written}
+
+
+def replace_bands(session: Session, store_id: str, texts: Sequence[NewText]) -> None:
+    """The texts are now their products' current ones: their near-duplicate bands replace the old."""
+    if not texts:
+        return
+    session.execute(
+        delete(TextBand).where(
+            tuple_(TextBand.product_id, TextBand.language_id).in_([(t.product_id, t.language_id) for t in texts])
+        )
+    )
+    missing = [t for t in texts if t.bands is None]
+    computed = dict(
+        zip(
+            [(t.product_id, t.language_id) for t in missing],
+            (s.bands for s in sketches([(normalized(t.html), t.language_id) for t in missing])),
+            strict=True,
+        )
+    )
+    rows = [
+        {"store_id": store_id, "language_id": t.language_id, "band": band, "bucket": bucket, "product_id": t.product_id}
+        for t in texts
+        for band, bucket in enumerate(t.bands if t.bands is not None else computed[(t.product_id, t.language_id)])
+    ]
+    if rows:
+        session.connection().execute(insert(TextBand), rows)
+
+
+def hold_ai_texts(session: Session, store_id: str, batch_id: str, texts: Sequence[NewText]) -> set[tuple[int, str]]:
+    """Store the texts as drafts for review, not as the current descriptions; returns the pairs held.
+
+    A pair whose current description a person wrote is not held: a person's text is kept.
+    """
+    if not texts:
+        return set()
+    keys = [(t.product_id, t.language_id) for t in texts]
+    current = {
+        (row.product_id, row.language_id): row
+        for row in session.execute(
+            select(Description.id, Description.product_id, Description.language_id, Description.source).where(
+                tuple_(Description.product_id, Description.language_id).in_(keys)
+            )
+        )
+    }
+    held = [t for t in texts if getattr(current.get((t.product_id, t.language_id)), "source", "ai") == "ai"]
+    if held:
+        now = utcnow()
+        session.connection().execute(
+            insert(DescriptionVersion),
+            [
+                {
+                    "store_id": store_id,
+                    "product_id": t.product_id,
+                    "language_id": t.language_id,
+                    "description_id": getattr(current.get((t.product_id, t.language_id)), "id", None),
+                    "version": None,
+                    "status": VersionStatus.DRAFT,
+                    "html": t.html,
+                    "meta_title": t.meta_title,
+                    "meta_description": t.meta_description,
+                    "quality": t.quality,
+                    "source": "ai",
+                    "fingerprint": t.fingerprint,
+                    "batch_id": batch_id,
+                    "created_at": now,
+                }
+                for t in held
+            ],
+        )
+    return {(t.product_id, t.language_id) for t in held}
 
 
 def publish_ai_texts(session: Session, store_id: str, batch_id: str, texts: Sequence[NewText]) -> set[tuple[int, str]]:
@@ -161,21 +231,31 @@ def roll_back_batch(session: Session, batch: Batch) -> RollbackReport:
     written = session.execute(
         select(DescriptionVersion, Description)
         .join(Description, Description.id == DescriptionVersion.description_id)
-        .where(DescriptionVersion.batch_id == batch.id)
+        .where(DescriptionVersion.batch_id == batch.id, DescriptionVersion.status == VersionStatus.PUBLISHED)
         .with_for_update(of=Description)
     ).all()
+    restored: list[NewText] = []
     for version, description in written:
         if description.version != version.version:
             report.kept_newer.append((description.product_id, description.language_id))
             continue
         previous = session.scalars(
             select(DescriptionVersion)
-            .where(DescriptionVersion.description_id == description.id, DescriptionVersion.version < version.version)
+            .where(
+                DescriptionVersion.description_id == description.id,
+                DescriptionVersion.status == VersionStatus.PUBLISHED,
+                DescriptionVersion.version < version.version,
+            )
             .order_by(DescriptionVersion.version.desc())
             .limit(1)
         ).one_or_none()
         if previous is None:
             session.execute(delete(DescriptionVersion).where(DescriptionVersion.description_id == description.id))
+            session.execute(
+                delete(TextBand).where(
+                    TextBand.product_id == description.product_id, TextBand.language_id == description.language_id
+                )
+            )
             session.delete(description)
             report.removed += 1
             continue
@@ -185,9 +265,11 @@ def roll_back_batch(session: Session, batch: Batch) -> RollbackReport:
         description.source = previous.source
         description.fingerprint = previous.fingerprint
         description.batch_id = previous.batch_id
-        description.version = previous.version
+        description.version = previous.version or description.version  # a published version has a number
         session.delete(version)
+        restored.append(NewText(description.product_id, description.language_id, previous.html))
         report.restored += 1
+    replace_bands(session, batch.store_id, restored)
     # submitted too: results of this batch still in SQS (or redriven later) must not write again
     report.tasks_skipped = session.execute(
         update(GenerationTask)

@@ -19,6 +19,7 @@ from sqlalchemy import (
     Index,
     Integer,
     MetaData,
+    SmallInteger,
     String,
     Text,
     UniqueConstraint,
@@ -27,7 +28,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
-from descgen.lifecycle import BatchState, TaskState
+from descgen.lifecycle import BatchState, TaskState, VersionStatus
 
 # SQLite only autoincrements INTEGER PRIMARY KEY; PostgreSQL gets BIGINT.
 BigId = BigInteger().with_variant(Integer(), "sqlite")
@@ -202,18 +203,68 @@ class Description(Base):
 
 
 class DescriptionVersion(Base):
-    """Every accepted text, so a bad batch can be rolled back."""
+    """Every accepted text: the published ones (numbered, so a bad batch can be rolled back)
+    and the drafts the quality gate held for review (no number until published)."""
 
     __tablename__ = "description_versions"
-    __table_args__ = (UniqueConstraint("description_id", "version"),)
+    __table_args__ = (
+        UniqueConstraint("description_id", "version"),
+        CheckConstraint(_in("status", VersionStatus), name="status"),
+        Index("ix_description_versions_review", "store_id", "status"),
+    )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
-    description_id: Mapped[int] = mapped_column(ForeignKey("descriptions.id", ondelete="CASCADE"))
-    version: Mapped[int] = mapped_column(Integer)
+    store_id: Mapped[str] = mapped_column(ForeignKey("stores.id", ondelete="CASCADE"))
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"))
+    language_id: Mapped[str] = mapped_column(ForeignKey("languages.id"))
+    # the current description it belongs to; a draft of a product with none yet has none
+    description_id: Mapped[int | None] = mapped_column(ForeignKey("descriptions.id", ondelete="CASCADE"))
+    version: Mapped[int | None] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16), default=VersionStatus.PUBLISHED, server_default="published")
     html: Mapped[str] = mapped_column(Text)
     source: Mapped[str] = mapped_column(String(8))
     meta_title: Mapped[str | None] = mapped_column(Text)
     meta_description: Mapped[str | None] = mapped_column(Text)
+    # the quality gate's scores per check, outcome and reasons (None: written before the gate or by a person)
+    quality: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     fingerprint: Mapped[str | None] = mapped_column(String(64))
     batch_id: Mapped[str | None] = mapped_column(ForeignKey("batches.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class StoreVoice(Base):
+    """Every version of a store's brand voice (``quality/voice.py``); the highest is current."""
+
+    __tablename__ = "store_voices"
+
+    store_id: Mapped[str] = mapped_column(ForeignKey("stores.id", ondelete="CASCADE"), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, primary_key=True)
+    voice: Mapped[dict[str, Any]] = mapped_column(JSON)
+    prompt_digest: Mapped[str] = mapped_column(String(16))  # part of every task's fingerprint
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class TextBand(Base):
+    """LSH bands of each current description's text: near-duplicate candidates by index, not by scan."""
+
+    __tablename__ = "text_bands"
+    __table_args__ = (Index("ix_text_bands_product", "product_id", "language_id"),)
+
+    store_id: Mapped[str] = mapped_column(ForeignKey("stores.id", ondelete="CASCADE"), primary_key=True)
+    language_id: Mapped[str] = mapped_column(String(16), primary_key=True)
+    band: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    bucket: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"), primary_key=True)
+
+
+class QualityTally(Base):
+    """Counts per batch and language: checks passed and failed, outcomes (the quality report's numbers)."""
+
+    __tablename__ = "quality_tallies"
+
+    batch_id: Mapped[str] = mapped_column(ForeignKey("batches.id"), primary_key=True)
+    language_id: Mapped[str] = mapped_column(String(16), primary_key=True)
+    # "<check>:passed", "<check>:failed", "outcome:<publish|hold|retry>", "reason:<check>: <kind of reason>"
+    name: Mapped[str] = mapped_column(String(160), primary_key=True)
+    store_id: Mapped[str] = mapped_column(ForeignKey("stores.id", ondelete="CASCADE"), index=True)
+    count: Mapped[int] = mapped_column(Integer, default=0)

@@ -1,4 +1,4 @@
-"""Applying pages of results: one transaction per receive, idempotent.
+"""Applying pages of results: one transaction per receive, idempotent. The SQL around ``deliveries``.
 
 A result applies only to the task its record id names, and only while that task
 is ``submitted`` in the same batch at the same send (the record id's number). A second delivery of the
@@ -6,68 +6,76 @@ same result (SQS and S3 both deliver at least once), a result for a task already
 retried, or a record id seen twice therefore changes nothing: it is counted as
 ``stale``. Task rows are locked in id order (``FOR UPDATE`` on PostgreSQL) so
 concurrent drains serialize on shared tasks without deadlocking.
+
+The steps: read the task rows and the stores' voices; judge (pure); find the
+near-duplicate neighbours of the accepted answers by their LSH buckets (an index
+lookup, then only those texts); decide (pure); write the published texts, the
+drafts, the quality tallies and the task changes.
 """
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select, tuple_, update
 from sqlalchemy.orm import Session
 
-from descgen.contract.messages import RecordResult, ResultPage
-from descgen.contract.records import parse_record_id
-from descgen.db.descriptions import NewText, publish_ai_texts
-from descgen.db.models import Batch, GenerationTask, Product, utcnow
-from descgen.lifecycle import RetryBudget, TaskState, check_transition, failure_change
-from descgen.verdicts import PublishRules, Verdict, judge
+from descgen.contract.messages import ResultPage
+from descgen.db.descriptions import NewText, hold_ai_texts, publish_ai_texts
+from descgen.db.models import Batch, Description, GenerationTask, Product, QualityTally, TextBand, utcnow
+from descgen.db.session import dialect_insert
+from descgen.db.voices import voices
+from descgen.deliveries import (
+    SAMPLE_LIMIT,
+    ApplyReport,
+    BandKey,
+    Delivery,
+    TaskRow,
+    band_keys,
+    decide,
+    deliveries_by_task,
+    judge_deliveries,
+)
+from descgen.lifecycle import RetryBudget, TaskState, check_transition
+from descgen.quality.gate import Neighbour
+from descgen.quality.near_duplicates import shingles
+from descgen.quality.normalize import normalized
+from descgen.verdicts import PublishRules
 
-log = logging.getLogger(__name__)
-
-SAMPLE_LIMIT = 20  # reasons kept per report, for artifacts and logs
-
-
-@dataclass
-class ApplyReport:
-    applied: int = 0
-    skipped_human: int = 0
-    retried: int = 0
-    waited: int = 0  # throttled: back to pending without an attempt counted
-    failed: int = 0
-    stale: int = 0
-    unknown: int = 0
-    human_kept: list[str] = field(default_factory=list)  # "product/language" whose human text was kept
-    reasons: list[str] = field(default_factory=list)
-
-    def add(self, other: ApplyReport) -> None:
-        for name in ("applied", "skipped_human", "retried", "waited", "failed", "stale", "unknown"):
-            setattr(self, name, getattr(self, name) + getattr(other, name))
-        self.human_kept.extend(other.human_kept[: SAMPLE_LIMIT - len(self.human_kept)])
-        self.reasons.extend(other.reasons[: SAMPLE_LIMIT - len(self.reasons)])
-
-    def note(self, reason: str) -> None:
-        if len(self.reasons) < SAMPLE_LIMIT:
-            self.reasons.append(reason)
+__all__ = ["ApplyReport", "apply_pages"]
 
 
-def apply_pages(session: Session, pages: Sequence[ResultPage], rules: PublishRules, budget: RetryBudget) -> ApplyReport:
+def apply_pages(
+    session: Session, pages: Sequence[ResultPage], rules: PublishRules, budget: RetryBudget, *, gate: bool = True
+) -> ApplyReport:
     report = ApplyReport()
-    wanted: dict[int, list[tuple[str, int, RecordResult]]] = {}
-    for page in pages:
-        for result in page.results:
-            parsed = parse_record_id(result.record_id)
-            if parsed is None:
-                report.unknown += 1
-                log.warning("batch %s: unknown record id %r ignored", page.batch_id, result.record_id)
-                continue
-            task_id, send = parsed
-            wanted.setdefault(task_id, []).append((page.batch_id, send, result))
+    wanted = deliveries_by_task(pages, report)
     if not wanted:
         return report
+    tasks = _task_rows(session, wanted)
+    store_voices = voices(session, {task.store_id for task in tasks.values()})
+    judged = judge_deliveries(wanted, tasks, rules, store_voices, report)
+    neighbours = _neighbours(session, band_keys(judged)) if gate else {}
+    now = utcnow()
+    decision = decide(judged, store_voices, neighbours, budget, now, report, gate=gate)
 
+    changes = decision.changes
+    for batch_id, items in decision.publish.items():
+        written = publish_ai_texts(session, items[0][0].store_id, batch_id, [text for _, text in items])
+        _finish(changes, report, items, written, held=False)
+    for batch_id, items in decision.hold.items():
+        held = hold_ai_texts(session, items[0][0].store_id, batch_id, [text for _, text in items])
+        _finish(changes, report, items, held, held=True)
+    _tally(session, report)
+    if changes:
+        for change in changes:
+            change.setdefault("updated_at", now)
+        session.execute(update(GenerationTask), changes)  # executemany, by primary key
+    return report
+
+
+def _task_rows(session: Session, wanted: Mapping[int, Sequence[Delivery]]) -> dict[int, TaskRow]:
     rows = session.execute(
         select(
             GenerationTask.id,
@@ -82,6 +90,8 @@ def apply_pages(session: Session, pages: Sequence[ResultPage], rules: PublishRul
             GenerationTask.fingerprint,
             Product.external_id,
             Product.title,
+            Product.seo_keywords,
+            Product.attributes,
             Batch.output_format,
         )
         .join(Product, Product.id == GenerationTask.product_id)
@@ -90,80 +100,80 @@ def apply_pages(session: Session, pages: Sequence[ResultPage], rules: PublishRul
         .order_by(GenerationTask.id)
         .with_for_update(of=GenerationTask)
     ).all()
-    tasks = {row.id: row for row in rows}
-    for task_id in wanted.keys() - tasks.keys():
-        report.unknown += len(wanted[task_id])
-        log.warning("results for task %d, which does not exist, ignored", task_id)
+    return {row.id: TaskRow(**row._asdict()) for row in rows}
 
-    # the state each task is in after the results seen so far in this receive
-    state = {row.id: TaskState(row.state) for row in rows}
-    accepted: dict[str, list[tuple[Any, NewText]]] = {}
-    changes: list[dict[str, Any]] = []
-    now = utcnow()
-    for task_id, deliveries in wanted.items():
-        task = tasks.get(task_id)
-        if task is None:
-            continue
-        for batch_id, send, result in deliveries:
-            if (state[task.id], task.batch_id, task.sends) != (TaskState.SUBMITTED, batch_id, send):
-                report.stale += 1
-                continue
-            verdict = judge(
-                result,
-                task.external_id,
-                task.language_id,
-                rules,
-                structured=task.output_format == "json",
-                title=task.title,
-            )
-            if verdict.verdict == Verdict.ACCEPT:
-                assert verdict.html is not None
-                text = NewText(
-                    task.product_id,
-                    task.language_id,
-                    verdict.html,
-                    task.fingerprint,
-                    verdict.meta_title,
-                    verdict.meta_description,
+
+def _neighbours(session: Session, keys: set[BandKey]) -> dict[BandKey, list[Neighbour]]:
+    """The current texts sharing a bucket with an answer (an index lookup; few rows), as shingles."""
+    if not keys:
+        return {}
+    hits = session.execute(
+        select(TextBand.store_id, TextBand.language_id, TextBand.band, TextBand.bucket, TextBand.product_id).where(
+            tuple_(TextBand.store_id, TextBand.language_id, TextBand.band, TextBand.bucket).in_(sorted(keys))
+        )
+    ).all()
+    if not hits:
+        return {}
+    texts = {
+        (row.product_id, row.language_id): Neighbour(row.external_id, shingles(normalized(row.html), row.language_id))
+        for row in session.execute(
+            select(Description.product_id, Description.language_id, Description.html, Product.external_id)
+            .join(Product, Product.id == Description.product_id)
+            .where(
+                tuple_(Description.product_id, Description.language_id).in_(
+                    {(h.product_id, h.language_id) for h in hits}
                 )
-                accepted.setdefault(batch_id, []).append((task, text))
-                state[task.id] = TaskState.DONE  # or skipped, once the upsert says a human holds it
-                continue
-            change = failure_change(
-                task.id,
-                state[task.id],
-                task.attempts,
-                task.sends,
-                task.waits,
-                verdict.reason or verdict.verdict.value,
-                budget,
-                now,
-                can_heal=verdict.verdict != Verdict.FAIL,
-                wait=verdict.verdict == Verdict.WAIT,
             )
-            state[task.id] = change["state"]
-            changes.append(change)
-            waited = change["attempts"] == task.attempts
-            report.waited += waited
-            report.retried += change["state"] == TaskState.PENDING and not waited
-            report.failed += change["state"] == TaskState.FAILED
-            report.note(f"{task.external_id}/{task.language_id}: {verdict.reason}")
+        )
+    }
+    found: dict[BandKey, list[Neighbour]] = {}
+    for hit in hits:
+        text = texts.get((hit.product_id, hit.language_id))
+        if text is not None:
+            found.setdefault((hit.store_id, hit.language_id, hit.band, hit.bucket), []).append(text)
+    return found
 
-    for batch_id, items in accepted.items():
-        written = publish_ai_texts(session, items[0][0].store_id, batch_id, [text for _, text in items])
-        for task, text in items:
-            if (text.product_id, text.language_id) in written:
-                check_transition(task.id, TaskState.SUBMITTED, TaskState.DONE)
-                changes.append({"id": task.id, "state": TaskState.DONE, "reason": None})
-                report.applied += 1
+
+def _finish(
+    changes: list[dict[str, Any]],
+    report: ApplyReport,
+    items: Sequence[tuple[TaskRow, NewText]],
+    written: set[tuple[int, str]],
+    *,
+    held: bool,
+) -> None:
+    """Task changes for texts stored (done) or kept from storing by a person's text (skipped)."""
+    for task, text in items:
+        if (text.product_id, text.language_id) in written:
+            check_transition(task.id, TaskState.SUBMITTED, TaskState.DONE)
+            reason = None
+            if held:
+                reason = "held for review: " + "; ".join((text.quality or {}).get("reasons", []))
+                report.held += 1
             else:
-                check_transition(task.id, TaskState.SUBMITTED, TaskState.SKIPPED)
-                changes.append({"id": task.id, "state": TaskState.SKIPPED, "reason": "human-edited description kept"})
-                report.skipped_human += 1
-                if len(report.human_kept) < SAMPLE_LIMIT:
-                    report.human_kept.append(f"{task.external_id}/{task.language_id}")
-    if changes:
-        for change in changes:
-            change.setdefault("updated_at", now)
-        session.execute(update(GenerationTask), changes)  # executemany, by primary key
-    return report
+                report.applied += 1
+            changes.append({"id": task.id, "state": TaskState.DONE, "reason": reason[:500] if reason else None})
+        else:
+            check_transition(task.id, TaskState.SUBMITTED, TaskState.SKIPPED)
+            changes.append({"id": task.id, "state": TaskState.SKIPPED, "reason": "human-edited description kept"})
+            report.skipped_human += 1
+            if len(report.human_kept) < SAMPLE_LIMIT:
+                report.human_kept.append(f"{task.external_id}/{task.language_id}")
+
+
+def _tally(session: Session, report: ApplyReport) -> None:
+    """Add this receive's gate counts to the batch tallies (the quality report's numbers)."""
+    if not report.quality.tallies:
+        return
+    statement = dialect_insert(session)(QualityTally)
+    statement = statement.on_conflict_do_update(
+        index_elements=[QualityTally.batch_id, QualityTally.language_id, QualityTally.name],
+        set_={"count": QualityTally.count + statement.excluded.count},
+    )
+    session.execute(
+        statement,
+        [
+            {"batch_id": batch_id, "store_id": store_id, "language_id": language_id, "name": name, "count": count}
+            for (batch_id, store_id, language_id, name), count in sorted(report.quality.tallies.items())
+        ],
+    )

@@ -7,7 +7,19 @@ from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
+
+# INSERT with ON CONFLICT: the same construct on both databases descgen supports
+DIALECT_INSERTS: dict[str, Any] = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+
+
+def dialect_insert(session: Session) -> Any:
+    """The database's ``insert`` with ``on_conflict_do_update``; refuses another database clearly."""
+    dialect = session.get_bind().dialect.name
+    if dialect not in DIALECT_INSERTS:
+        raise NotImplementedError(f"descgen supports PostgreSQL and SQLite, not {dialect}")
+    return DIALECT_INSERTS[dialect]
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:

@@ -1,4 +1,4 @@
-"""Read-only views for people: task counts, batches, costs."""
+"""Read-only views for people: task counts, batches, costs, the quality report."""
 
 from __future__ import annotations
 
@@ -8,7 +8,12 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from descgen.db.models import Batch, GenerationTask
+from descgen.db.models import Batch, DescriptionVersion, GenerationTask, Product, QualityTally
+from descgen.deliveries import QualityStats
+from descgen.quality.report import QualityReport, top
+
+WORST = 5
+RECENT_VERSIONS = 5000  # the worst answers are looked for among the store's latest scored versions
 
 
 def task_states(session: Session, store_id: str) -> Counter[str]:
@@ -56,3 +61,86 @@ def monthly_costs(session: Session, store_id: str | None = None) -> list[Monthly
         row.cost_usd += batch.cost_usd or 0
         row.on_demand_cost_usd += batch.on_demand_cost_usd or 0
     return [months[key] for key in sorted(months)]
+
+
+def retry_cost(session: Session, retries_by_batch: Counter[str]) -> float:
+    """What the gate's retries cost: each batch's price per record times its records sent back."""
+    if not retries_by_batch:
+        return 0.0
+    total = 0.0
+    for batch in session.scalars(select(Batch).where(Batch.id.in_(retries_by_batch))):
+        spent = batch.cost_usd if batch.cost_usd is not None else batch.estimated_cost_usd
+        total += spent / batch.record_count * retries_by_batch[batch.id] if batch.record_count else 0.0
+    return total
+
+
+def drain_quality_report(session: Session, stats: QualityStats) -> QualityReport:
+    """One drain's quality report, from what its receives' gates saw."""
+    report = QualityReport("Quality of this drain's answers", counts=stats.by_language(), worst=list(stats.worst))
+    reasons: Counter[str] = Counter()
+    retries: Counter[str] = Counter()
+    for (batch_id, _, _, name), count in stats.tallies.items():
+        if name.startswith("reason:"):
+            reasons[name.removeprefix("reason:")] += count
+        elif name == "outcome:retry":
+            retries[batch_id] += count
+    report.counts = Counter({key: n for key, n in report.counts.items() if not key[1].startswith("reason:")})
+    report.reasons = top(reasons)
+    report.duplicates = list(stats.duplicates)
+    report.retry_records = sum(retries.values())
+    report.retry_cost_usd = retry_cost(session, retries)
+    return report
+
+
+def quality_report(session: Session, store_id: str, batch_id: str | None = None) -> QualityReport:
+    """The store's (or one batch's) quality report, from the tallies and the scored versions."""
+    where = [QualityTally.store_id == store_id] + ([QualityTally.batch_id == batch_id] if batch_id else [])
+    report = QualityReport(f"Quality of {store_id}" + (f", batch {batch_id}" if batch_id else ""))
+    reasons: Counter[str] = Counter()
+    retries: Counter[str] = Counter()
+    for row in session.execute(
+        select(QualityTally.batch_id, QualityTally.language_id, QualityTally.name, QualityTally.count.label("n")).where(
+            *where
+        )
+    ):
+        if row.name.startswith("reason:"):
+            reasons[row.name.removeprefix("reason:")] += row.n
+            continue
+        report.counts[(row.language_id, row.name)] += row.n
+        if row.name == "outcome:retry":
+            retries[row.batch_id] += row.n
+    report.reasons = top(reasons)
+    report.retry_records = sum(retries.values())
+    report.retry_cost_usd = retry_cost(session, retries)
+    versions = (
+        select(DescriptionVersion.quality, DescriptionVersion.language_id, Product.external_id)
+        .join(Product, Product.id == DescriptionVersion.product_id)
+        .where(DescriptionVersion.store_id == store_id, DescriptionVersion.quality.is_not(None))
+        .order_by(DescriptionVersion.id.desc())
+        .limit(RECENT_VERSIONS)
+    )
+    if batch_id:
+        versions = versions.where(DescriptionVersion.batch_id == batch_id)
+    worst = []
+    for quality, language_id, external_id in session.execute(versions):
+        scores = quality.get("scores") or {}
+        failed = quality.get("reasons") or []
+        if not scores or not failed:
+            continue
+        worst.append((round(sum(scores.values()) / len(scores), 3), f"{external_id}/{language_id}", "; ".join(failed)))
+        report.duplicates.extend(
+            f"{external_id}/{language_id}: {reason}" for reason in failed if reason.startswith("duplicate:")
+        )
+    sent_back = (
+        select(GenerationTask.language_id, GenerationTask.reason, Product.external_id)
+        .join(Product, Product.id == GenerationTask.product_id)
+        .where(GenerationTask.store_id == store_id, GenerationTask.reason.like("quality:%duplicate:%"))
+        .limit(20)
+    )
+    if batch_id is None:  # a retried task has left its batch; its reason is the last one
+        report.duplicates.extend(
+            f"{pid}/{lang} (sent back): {reason}" for lang, reason, pid in session.execute(sent_back)
+        )
+    report.worst = sorted(worst)[:WORST]
+    report.duplicates = report.duplicates[:20]
+    return report

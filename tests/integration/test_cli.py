@@ -50,7 +50,7 @@ def test_load_sync_status_edit_rollback_and_costs(configured, engine, tmp_path, 
         apply_pages(
             session,
             [page(batch_id, *(answer(engine, t) for t in tasks))],
-            PublishRules({"p", "ul", "li"}, {}, 10, 5000),
+            PublishRules({"p", "ul", "li"}, {}, 5000),
             RetryBudget(3, 10),
         )
         batch = session.get_one(Batch, batch_id)

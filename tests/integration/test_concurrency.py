@@ -16,7 +16,7 @@ from descgen.lifecycle import RetryBudget
 from descgen.verdicts import PublishRules
 from tests.builders import MODEL, answer, catalog, load, page, submit
 
-RULES = PublishRules(frozenset({"p", "ul", "li", "span"}), {}, 10, 5000)
+RULES = PublishRules(frozenset({"p", "ul", "li", "span"}), {}, 5000)
 
 
 def seed_pending_tasks(engine, count: int) -> str:

@@ -12,7 +12,7 @@ from descgen.db.models import Description, GenerationTask
 from descgen.db.session import make_engine, session_scope
 from descgen.draining import DatabaseUnavailable, drain
 from descgen.settings import Settings
-from tests.builders import answer, catalog, load, page, submit
+from tests.builders import answer, catalog, good_body, load, page, submit
 from tests.conftest import POSTGRES_ADMIN_URL
 
 
@@ -24,7 +24,6 @@ def settings_for(url: str, queue_url: str) -> Settings:
         queue_url=queue_url,
         dlq_url=queue_url,
         receive_wait_seconds=0,
-        min_description_chars=10,
     )
 
 
@@ -174,7 +173,7 @@ def test_a_page_the_database_refuses_stays_behind_while_the_others_are_applied(e
         queue_url,
         [
             page(batch_id, answer(engine, tasks[0])),
-            page(batch_id, answer(engine, tasks[1], "<p>this text is poison to the database</p>")),
+            page(batch_id, answer(engine, tasks[1], good_body(engine, tasks[1]) + "<p>This text is poison.</p>")),
             page(batch_id, answer(engine, tasks[2])),
         ],
     )

@@ -16,12 +16,13 @@ from descgen.lifecycle import RetryBudget
 from descgen.verdicts import PublishRules
 from tests.builders import MODEL, answer, catalog, load, page, submit, tasks_of
 
-RULES = PublishRules(frozenset({"p", "ul", "li", "span", "strong", "em"}), {}, 10, 5000)
+RULES = PublishRules(frozenset({"p", "ul", "li", "span", "strong", "em"}), {}, 5000)
 
 
 def apply(engine, *pages, max_attempts=3):
     with session_scope(engine) as session:
-        return apply_pages(session, list(pages), RULES, RetryBudget(max_attempts, 10))
+        # the lifecycle rules, on bodies shaped for them; the quality gate has tests of its own
+        return apply_pages(session, list(pages), RULES, RetryBudget(max_attempts, 10), gate=False)
 
 
 def states(engine, store="acme"):

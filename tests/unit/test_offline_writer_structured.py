@@ -12,7 +12,7 @@ from descgen.contract.records import find_markers
 from descgen.prompts import ProductFacts, model_input
 from local.offline_writer import requested_schema, write_converse_response
 
-LANGUAGES = ("en", "de", "fr", "es", "it", "nl", "ja", "zh", "ar")
+LANGUAGES = ("en", "de", "fr", "es", "it", "nl", "pt", "ja", "zh", "ar")
 
 
 def product(product_id: str = "p1", title: str = "Trail Runner 2") -> ProductFacts:
@@ -75,9 +75,30 @@ def test_a_long_title_is_shortened_so_the_meta_fields_keep_their_bounds() -> Non
     # THEN both meta fields are cut to fit, the title shortened inside the sentence
     assert len(answer["meta_title"]) <= 60
     assert len(answer["meta_description"]) <= 155
-    assert answer["meta_title"].startswith("Ultralight Waterproof")
     assert answer["meta_description"].startswith("Discover the Ultralight")
     assert answer["meta_description"].endswith("today.")
+    # AND the first keyword, which the shortened title would lose, leads the meta title
+    assert answer["meta_title"].startswith("running shoes – Ultralight Waterproof")
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("Trail Running Shoes X", "Trail Running Shoes X | Buy online"),
+        (
+            "Lightweight Trail Running Shoes for Long Mountain Days",
+            "Lightweight Trail Running Shoes for Long Mountain Days",
+        ),
+        ("Trail Runner 2", "running shoes – Trail Runner 2"),
+    ],
+    ids=["template-fits", "title-alone-fits", "keyword-first"],
+)
+def test_the_meta_title_holds_the_first_keyword(title: str, expected: str) -> None:
+    # GIVEN a product whose first keyword is "running shoes", with a short, a long or a keyword-less title
+    # WHEN the writer answers a structured prompt for it
+    answer = answer_of(structured_body(product(title=title)))
+    # THEN the meta title keeps the keyword: the shop's template if it fits, the title alone, or the keyword first
+    assert answer["meta_title"] == expected
 
 
 def test_other_properties_are_filled_by_type_keeping_max_length_enum_and_required() -> None:

@@ -22,7 +22,7 @@ def test_the_text_prompt_asks_for_the_marker_first_the_allowed_tags_the_length_a
     prompt = user_prompt(PRESS, "de", structured=False)
     assert "Start your answer with exactly #P1#de# and nothing before it" in prompt
     assert "<p>, <ul>, <li>, <span>" in prompt
-    assert "250 to 300 tokens" in prompt
+    assert "between 40 and 400 words, about 180" in prompt
     assert "No introduction" in prompt
     assert "German" in prompt
     assert "french press" in prompt

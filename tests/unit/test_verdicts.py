@@ -10,7 +10,6 @@ from descgen.verdicts import PublishRules, Verdict, judge
 RULES = PublishRules(
     allowed_tags=frozenset({"p", "ul", "li", "span", "strong", "em"}),
     allowed_attributes={},
-    min_chars=20,
     max_chars=2000,
 )
 BODY = "<p>A sturdy French press for rich coffee.</p><ul><li>Steel</li></ul>"
@@ -74,9 +73,9 @@ def test_an_answer_cut_by_max_tokens_is_retried():
     assert (judgement.verdict, judgement.reason) == (Verdict.RETRY, "answer cut by max_tokens")
 
 
-def test_an_answer_outside_the_length_bounds_is_retried_with_its_length():
-    assert "outside 20-2000" in verdict_of("#P1#en#<p>short</p>").reason
-    assert "outside 20-2000" in verdict_of("#P1#en#<p>" + "x" * 3000 + "</p>").reason
+def test_an_answer_over_the_stored_html_cap_is_retried_with_its_length_and_a_short_one_is_left_to_the_gate():
+    assert "3007 characters, over 2000" in verdict_of("#P1#en#<p>" + "x" * 3000 + "</p>").reason
+    assert verdict_of("#P1#en#<p>short</p>").verdict == Verdict.ACCEPT  # the voice's length is the gate's check
 
 
 def test_unsafe_html_is_sanitized_before_it_is_accepted():

@@ -1,0 +1,342 @@
+"""What a receive's results become: the pure decision of the drain (no database).
+
+In: the pages' deliveries, the rows of the tasks they name, the publish rules, each
+store's voice, and the near-duplicate neighbours the database found for the
+accepted answers. Out: texts to publish, texts to hold for review, task changes,
+and the report. ``db/results.py`` reads the rows and writes the outcome around it.
+
+Per delivery, in order:
+
+1. a record id that is not ours, or names no task: unknown, ignored;
+2. a task that is not ``submitted`` in that batch at that send: stale (a second
+   delivery, a late result of an earlier send), ignored;
+3. the verdict (``verdicts.judge``): wait, retry or fail go through
+   ``lifecycle.failure_change``;
+4. an accepted answer meets the quality gate (``quality.gate.assess``) unless the
+   gate is off: publish, hold (a draft for review; the task is done) or retry with
+   the gate's reasons (``quality: ...``, quoted by the next prompt). A retry on the
+   last attempt is held instead: text already paid for is never thrown away.
+
+Answers of one receive are compared with each other too: of two products given the
+same text, the second is the near-duplicate.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from descgen.contract.messages import RecordResult, ResultPage
+from descgen.contract.records import parse_record_id
+from descgen.db.descriptions import NewText
+from descgen.lifecycle import RetryBudget, TaskState, failure_change
+from descgen.prompts import QUALITY_REASON_PREFIX
+from descgen.quality.gate import Candidate, GateResult, Neighbour, Subject, assess
+from descgen.quality.near_duplicates import sketches
+from descgen.quality.normalize import normalized
+from descgen.quality.voice import BrandVoice
+from descgen.verdicts import Judgement, PublishRules, Verdict, judge
+
+log = logging.getLogger(__name__)
+
+SAMPLE_LIMIT = 20  # reasons kept per report, for artifacts and logs
+WORST_LIMIT = 5
+BandKey = tuple[str, str, int, int]  # store, language, band, bucket
+
+
+@dataclass(frozen=True)
+class TaskRow:
+    """The columns of a task (and its product and batch) the decision reads."""
+
+    id: int
+    store_id: str
+    product_id: int
+    language_id: str
+    state: str
+    batch_id: str | None
+    attempts: int
+    sends: int
+    waits: int
+    fingerprint: str
+    external_id: str
+    title: str
+    seo_keywords: Sequence[str]
+    attributes: Mapping[str, str]
+    output_format: str | None
+
+
+@dataclass
+class QualityStats:
+    """What the gate saw: counts per batch, language and check or outcome; the worst answers; duplicates."""
+
+    # (batch, store, language, name): name is "<check>:passed", "<check>:failed", "outcome:<outcome>"
+    # or "reason:<check>: <kind of reason>" (numbers and quoted words left out, so alike reasons count together)
+    tallies: Counter[tuple[str, str, str, str]] = field(default_factory=Counter)
+    worst: list[tuple[float, str, str]] = field(default_factory=list)  # (mean score, "P1/de", reasons)
+    duplicates: list[str] = field(default_factory=list)
+
+    def add(self, other: QualityStats) -> None:
+        self.tallies.update(other.tallies)
+        self.worst = sorted(self.worst + other.worst)[:WORST_LIMIT]
+        self.duplicates.extend(other.duplicates[: SAMPLE_LIMIT - len(self.duplicates)])
+
+    def by_language(self) -> Counter[tuple[str, str]]:
+        """(language, name) counts over every batch."""
+        counts: Counter[tuple[str, str]] = Counter()
+        for (_, _, language, name), count in self.tallies.items():
+            counts[(language, name)] += count
+        return counts
+
+    def outcomes(self) -> Counter[str]:
+        counts: Counter[str] = Counter()
+        for (_, _, _, name), count in self.tallies.items():
+            if name.startswith("outcome:"):
+                counts[name.removeprefix("outcome:")] += count
+        return counts
+
+    def record(self, task: TaskRow, batch_id: str, result: GateResult) -> None:
+        key = (batch_id, task.store_id, task.language_id)
+        for check in result.results:
+            self.tallies[(*key, f"{check.check.value}:{'passed' if check.passed else 'failed'}")] += 1
+            if not check.passed:
+                self.tallies[(*key, f"reason:{check.check.value}: {_kind(check.reason)}")] += 1
+        self.tallies[(*key, f"outcome:{result.outcome}")] += 1
+        where = f"{task.external_id}/{task.language_id}"
+        if result.failed:
+            mean = sum(r.score for r in result.results) / len(result.results)
+            summary = "; ".join(f"{r.check.value}: {r.reason}" for r in result.failed)
+            self.worst = sorted([*self.worst, (round(mean, 3), where, summary)])[:WORST_LIMIT]
+        if result.duplicate_of is not None and len(self.duplicates) < SAMPLE_LIMIT:
+            self.duplicates.append(f"{where} repeats {result.duplicate_of}")
+
+
+def _kind(reason: str) -> str:
+    """A reason without its numbers and quoted words, so alike reasons count together."""
+    words = re.sub(r"'[^']*'", "…", reason).split()
+    return " ".join("#" if any(c.isdigit() for c in word) else word for word in words)[:140]
+
+
+@dataclass
+class ApplyReport:
+    applied: int = 0
+    held: int = 0  # stored as drafts for review
+    skipped_human: int = 0
+    retried: int = 0
+    waited: int = 0  # throttled: back to pending without an attempt counted
+    failed: int = 0
+    stale: int = 0
+    unknown: int = 0
+    human_kept: list[str] = field(default_factory=list)  # "product/language" whose human text was kept
+    reasons: list[str] = field(default_factory=list)
+    quality: QualityStats = field(default_factory=QualityStats)
+
+    def add(self, other: ApplyReport) -> None:
+        for name in ("applied", "held", "skipped_human", "retried", "waited", "failed", "stale", "unknown"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.human_kept.extend(other.human_kept[: SAMPLE_LIMIT - len(self.human_kept)])
+        self.reasons.extend(other.reasons[: SAMPLE_LIMIT - len(self.reasons)])
+        self.quality.add(other.quality)
+
+    def note(self, reason: str) -> None:
+        if len(self.reasons) < SAMPLE_LIMIT:
+            self.reasons.append(reason)
+
+
+@dataclass(frozen=True)
+class Delivery:
+    batch_id: str
+    send: int
+    result: RecordResult
+
+
+@dataclass(frozen=True)
+class Judged:
+    """A delivery that is its task's current send, with its verdict (and the gate's reading if accepted)."""
+
+    task: TaskRow
+    batch_id: str
+    judgement: Judgement
+    candidate: Candidate | None
+
+
+@dataclass
+class Decision:
+    publish: dict[str, list[tuple[TaskRow, NewText]]] = field(default_factory=dict)  # by batch
+    hold: dict[str, list[tuple[TaskRow, NewText]]] = field(default_factory=dict)  # by batch
+    changes: list[dict[str, Any]] = field(default_factory=list)  # task rows to update
+    report: ApplyReport = field(default_factory=ApplyReport)
+
+
+def deliveries_by_task(pages: Sequence[ResultPage], report: ApplyReport) -> dict[int, list[Delivery]]:
+    """The pages' results grouped by the task their record id names (unknown ids counted)."""
+    wanted: dict[int, list[Delivery]] = {}
+    for page in pages:
+        for result in page.results:
+            parsed = parse_record_id(result.record_id)
+            if parsed is None:
+                report.unknown += 1
+                log.warning("batch %s: unknown record id %r ignored", page.batch_id, result.record_id)
+                continue
+            task_id, send = parsed
+            wanted.setdefault(task_id, []).append(Delivery(page.batch_id, send, result))
+    return wanted
+
+
+def judge_deliveries(
+    wanted: Mapping[int, Sequence[Delivery]],
+    tasks: Mapping[int, TaskRow],
+    rules: PublishRules,
+    voices: Mapping[str, BrandVoice],
+    report: ApplyReport,
+) -> list[Judged]:
+    """Step 1-3: the current sends, judged; accepted ones read for the gate (plain text, sketch)."""
+    judged: list[Judged] = []
+    current: set[int] = set()
+    for task_id, deliveries in wanted.items():
+        task = tasks.get(task_id)
+        if task is None:
+            report.unknown += len(deliveries)
+            log.warning("results for task %d, which does not exist, ignored", task_id)
+            continue
+        for delivery in deliveries:
+            is_current = (task.state, task.batch_id, task.sends) == (
+                TaskState.SUBMITTED,
+                delivery.batch_id,
+                delivery.send,
+            )
+            if not is_current or task.id in current:  # a second copy in the same receive is stale too
+                report.stale += 1
+                continue
+            current.add(task.id)
+            voice = voices.get(task.store_id, BrandVoice())
+            judgement = judge(
+                delivery.result,
+                task.external_id,
+                task.language_id,
+                rules.with_tags(voice.allowed_tags),
+                structured=task.output_format == "json",
+                title=task.title,
+            )
+            judged.append(Judged(task, delivery.batch_id, judgement, None))
+    accepted = [j for j in judged if j.judgement.verdict == Verdict.ACCEPT and j.judgement.html is not None]
+    plains = [normalized(j.judgement.html or "") for j in accepted]
+    read = dict(
+        zip(
+            (j.task.id for j in accepted),
+            (
+                Candidate(
+                    html=j.judgement.html or "",
+                    raw_body=j.judgement.raw_body,
+                    meta_title=j.judgement.meta_title or "",
+                    meta_description=j.judgement.meta_description or "",
+                    meta_derived=j.judgement.meta_derived,
+                    plain=plain,
+                    sketch=sketch,
+                )
+                for j, plain, sketch in zip(
+                    accepted,
+                    plains,
+                    sketches([(p, j.task.language_id) for j, p in zip(accepted, plains, strict=True)]),
+                    strict=True,
+                )
+            ),
+            strict=True,
+        )
+    )
+    return [Judged(j.task, j.batch_id, j.judgement, read.get(j.task.id)) for j in judged]
+
+
+def band_keys(judged: Sequence[Judged]) -> set[BandKey]:
+    """The LSH buckets the accepted answers fall in: where the database looks for neighbours."""
+    return {
+        (j.task.store_id, j.task.language_id, band, bucket)
+        for j in judged
+        if j.candidate is not None
+        for band, bucket in enumerate(j.candidate.sketch.bands)
+    }
+
+
+def decide(
+    judged: Sequence[Judged],
+    voices: Mapping[str, BrandVoice],
+    neighbours: Mapping[BandKey, Sequence[Neighbour]],
+    budget: RetryBudget,
+    now: datetime,
+    report: ApplyReport,
+    *,
+    gate: bool = True,
+) -> Decision:
+    """Step 3-4: what becomes of each judged delivery."""
+    decision = Decision(report=report)
+    seen: dict[BandKey, list[Neighbour]] = {}  # this receive's published answers, by bucket
+    for item in judged:
+        task, judgement = item.task, item.judgement
+        if judgement.verdict != Verdict.ACCEPT or item.candidate is None:
+            _fail(decision, task, judgement.reason or judgement.verdict.value, judgement.verdict, budget, now)
+            continue
+        candidate, voice = item.candidate, voices.get(task.store_id, BrandVoice())
+        quality: dict[str, Any] | None = None
+        outcome = "publish"
+        if gate:
+            keys = [
+                (task.store_id, task.language_id, band, bucket) for band, bucket in enumerate(candidate.sketch.bands)
+            ]
+            near = {n.product_id: n for key in keys for n in [*neighbours.get(key, ()), *seen.get(key, ())]}
+            subject = Subject(task.external_id, task.language_id, task.title, tuple(task.seo_keywords), task.attributes)
+            result = assess(
+                candidate, subject, voice, list(near.values()), last_attempt=task.attempts + 1 >= budget.max_attempts
+            )
+            report.quality.record(task, item.batch_id, result)
+            outcome = result.outcome
+            quality = {
+                "scores": result.scores,
+                "outcome": outcome,
+                "reasons": [f"{r.check.value}: {r.reason}" for r in result.failed],
+            }
+            if outcome == "retry":
+                reason = QUALITY_REASON_PREFIX + "; ".join(result.reasons("retry", voice))
+                _fail(decision, task, reason, Verdict.RETRY, budget, now)
+                continue
+            if outcome == "publish":
+                for key in keys:
+                    seen.setdefault(key, []).append(Neighbour(task.external_id, candidate.sketch.shingles))
+        text = NewText(
+            task.product_id,
+            task.language_id,
+            candidate.html,
+            task.fingerprint,
+            judgement.meta_title,
+            judgement.meta_description,
+            quality,
+            candidate.sketch.bands,
+        )
+        target = decision.hold if outcome == "hold" else decision.publish
+        target.setdefault(item.batch_id, []).append((task, text))
+    return decision
+
+
+def _fail(decision: Decision, task: TaskRow, reason: str, verdict: Verdict, budget: RetryBudget, now: datetime) -> None:
+    change = failure_change(
+        task.id,
+        TaskState(task.state),
+        task.attempts,
+        task.sends,
+        task.waits,
+        reason,
+        budget,
+        now,
+        can_heal=verdict != Verdict.FAIL,
+        wait=verdict == Verdict.WAIT,
+    )
+    decision.changes.append(change)
+    report = decision.report
+    waited = change["attempts"] == task.attempts
+    report.waited += waited
+    report.retried += change["state"] == TaskState.PENDING and not waited
+    report.failed += change["state"] == TaskState.FAILED
+    report.note(f"{task.external_id}/{task.language_id}: {reason}")

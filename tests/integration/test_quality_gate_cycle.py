@@ -1,0 +1,218 @@
+"""The quality gate end to end: a job's output file -> the real parse Lambda -> SQS -> the drain.
+
+Each product of one batch gets an answer a careful reviewer would worry about; the
+test reads what was stored and what each task became.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from urllib.parse import quote
+
+import pytest
+from sqlalchemy import select
+
+from descgen.contract.keys import OUTPUT_SUFFIX, output_folder
+from descgen.contract.records import make_record_id
+from descgen.db.models import Description, DescriptionVersion, GenerationTask, Product
+from descgen.db.session import session_scope
+from descgen.db.voices import set_voice
+from descgen.draining import drain
+from descgen.quality.normalize import FENCE, MARKER_SHAPE, normalized
+from descgen.quality.voice import BrandVoice, Check, LengthTarget
+from descgen.settings import Settings
+from tests.builders import catalog, good_body, load, submit
+from tests.integration.test_lambda_handlers import event, load_handler
+
+JAPANESE_29 = "この軽量テントは雨の夜も快適で、設営は三分で終わります。"  # a real sentence, 29 characters
+GERMAN_47 = "<p>Leichtes Zelt für zwei, schnell aufgebaut.</p>"
+FRENCH = (
+    "<p>Cette tente légère protège du vent et de la pluie pendant toutes vos randonnées en montagne. "
+    "Elle se monte en quelques minutes et se range facilement dans un petit sac.</p>"
+    "<p>Les coutures sont étanches et le sol renforcé résiste à l'humidité du terrain, "
+    "même après plusieurs nuits sous l'orage.</p>"
+)
+
+
+@pytest.fixture
+def bucket(aws) -> str:
+    name = f"gate-{uuid.uuid4().hex[:8]}"
+    aws("s3").create_bucket(Bucket=name)
+    return name
+
+
+@pytest.fixture
+def queue_url(aws) -> str:
+    return aws("sqs").create_queue(QueueName=f"gate-{uuid.uuid4().hex[:8]}")["QueueUrl"]
+
+
+@pytest.fixture
+def parse_output(monkeypatch, moto_url, queue_url):
+    environment = {
+        "DESCGEN_QUEUE_URL": queue_url,
+        "DESCGEN_OUTPUT_PREFIX": "output/",
+        "DESCGEN_S3_ENDPOINT_URL": moto_url,
+        "DESCGEN_SQS_ENDPOINT_URL": moto_url,
+    }
+    return load_handler("parse_output", monkeypatch, environment)
+
+
+def converse_line(record_id: str, text: str) -> bytes:
+    output = {
+        "output": {"message": {"role": "assistant", "content": [{"text": text}]}},
+        "stopReason": "end_turn",
+        "usage": {"inputTokens": 300, "outputTokens": 250, "totalTokens": 550},
+    }
+    return json.dumps({"recordId": record_id, "modelInput": {}, "modelOutput": output}, ensure_ascii=False).encode()
+
+
+def run_job_output(aws, bucket, parse_output, batch_id: str, lines: list[bytes]) -> None:
+    key = f"{output_folder('output/', batch_id)}job123/{batch_id}{OUTPUT_SUFFIX}"
+    aws("s3").put_object(Bucket=bucket, Key=key, Body=b"\n".join(lines))
+    notification = event("s3_output_created.json")
+    notification["Records"][0]["s3"]["bucket"]["name"] = bucket
+    notification["Records"][0]["s3"]["object"]["key"] = quote(key, safe="")
+    parse_output.lambda_handler(notification, None)
+
+
+def outcome(engine) -> dict[str, tuple[str, str | None]]:
+    with session_scope(engine) as session:
+        rows = session.execute(
+            select(Product.external_id, GenerationTask.language_id, GenerationTask.state, GenerationTask.reason).join(
+                Product, Product.id == GenerationTask.product_id
+            )
+        )
+        return {f"{pid}/{lang}": (state, reason) for pid, lang, state, reason in rows}
+
+
+def stored(engine) -> dict[str, str]:
+    with session_scope(engine) as session:
+        rows = session.execute(
+            select(Product.external_id, Description.language_id, Description.html).join(
+                Product, Product.id == Description.product_id
+            )
+        )
+        return {f"{pid}/{lang}": html for pid, lang, html in rows}
+
+
+SMUGGLED = "<p>And now for something else entirely: a cheap plastic chair sold at a discount.</p>"
+DISGUISES = {
+    "P2": "&#35;P9&#35;en&#35;",  # entities
+    "P3": "＃Ｐ９＃ｅｎ＃",  # full-width look-alikes
+    "P4": "#P9<span></span>#en#",  # a tag splitting it
+    "P5": "#P9\u200b#en#",  # a zero-width space inside it
+    "P6": "&amp;#35;P9&amp;#35;en&amp;#35;",  # double-encoded
+}
+
+
+def test_what_a_careful_reviewer_worries_about_never_reaches_the_shop(engine, aws, bucket, queue_url, parse_output):
+    # GIVEN a store in English, German and Japanese whose voice allows short German and Japanese copy
+    # (and publishes copy that misses a keyword: these short answers do not name "kw9")
+    store = load(engine, catalog("gate", products=12, languages=("en", "de", "ja")))
+    with session_scope(engine) as session:
+        voice = BrandVoice(
+            length={"de": LengthTarget(min=5, max=400), "ja": LengthTarget(min=20, max=1200)},
+            outcomes={Check.KEYWORDS: "publish"},
+        )
+        set_voice(session, store, voice)
+    batch_id, tasks = submit(engine, store)
+    by_key = {}
+    with session_scope(engine) as session:
+        for task in tasks:
+            by_key[f"{session.get_one(Product, task.product_id).external_id}/{task.language_id}"] = task
+    # AND answers: disguised foreign markers, a fence at the end of a paragraph, scripts, short
+    # Japanese and German, French for a German task, and two products with the same text
+    text: dict[str, str] = {key: good_body(engine, task) for key, task in by_key.items()}
+    for product, disguise in DISGUISES.items():
+        text[f"{product}/en"] += disguise + SMUGGLED
+    text["P7/en"] = text["P7/en"].replace("</p>", " Enjoy it.```</p>", 1)
+    text["P8/en"] = (
+        '<p onclick="alert(1)">link</p><script>' + "x1x2alert(5);" * 60 + "</script>"
+        '<a href="javascript:alert(1)">Javascript:alert(1)</a><h2>Great</h2><p>tent</p>' + "<style>p{}</style>" * 30
+    )
+    text["P9/ja"] = f"<p>{JAPANESE_29}</p>"
+    text["P9/de"] = GERMAN_47
+    text["P10/de"] = FRENCH
+    text["P12/en"] = text["P11/en"]
+    lines = [
+        converse_line(make_record_id(task.id, task.sends), f"#{key.split('/')[0]}#{task.language_id}#{text[key]}")
+        for key, task in by_key.items()
+    ]
+    # WHEN the job's output goes through the parse Lambda and the drain
+    run_job_output(aws, bucket, parse_output, batch_id, lines)
+    settings = Settings(
+        database_url=engine.url.render_as_string(hide_password=False),
+        bucket=bucket,
+        topic_arn="unused",
+        queue_url=queue_url,
+        dlq_url=queue_url,
+        receive_wait_seconds=0,
+    )
+    report = drain(engine, aws("sqs"), settings, max_messages=100, max_seconds=60)
+    states, descriptions = outcome(engine), stored(engine)
+    # THEN no disguised foreign marker was published, and nothing of the smuggled text either
+    for product in DISGUISES:
+        state, reason = states[f"{product}/en"]
+        assert state == "pending", product
+        assert "marker names another product" in (reason or ""), product
+        assert f"{product}/en" not in descriptions
+    for html in descriptions.values():
+        reader = normalized(html, gap="")
+        assert not MARKER_SHAPE.search(reader)
+        assert not FENCE.search(reader)
+        assert "plastic chair" not in html
+    # AND the fence at the end of a paragraph is gone, the rest published
+    assert states["P7/en"][0] == "done"
+    assert "Enjoy it.</p>" in descriptions["P7/en"]
+    # AND an answer that is mostly stripped markup is not published as done
+    assert states["P8/en"][0] == "pending"
+    assert states["P8/en"][1].startswith("quality: ")
+    assert "damage: 97% of the text removed by the sanitizer; script leftovers" in states["P8/en"][1]
+    assert "P8/en" not in descriptions
+    # AND the short Japanese and German answers are published, as the voice allows
+    assert (states["P9/ja"][0], descriptions.get("P9/ja")) == ("done", f"<p>{JAPANESE_29}</p>")
+    assert (states["P9/de"][0], descriptions.get("P9/de")) == ("done", GERMAN_47)
+    # AND the German task answered in French is sent back with that reason, for the next prompt
+    assert states["P10/de"][0] == "pending"
+    assert states["P10/de"][1].startswith("quality: language: written in fr")
+    # AND of two products given the same text, exactly one is published; the other is the near-duplicate
+    duplicate = [key for key in ("P11/en", "P12/en") if key not in descriptions]
+    assert len(duplicate) == 1
+    assert "duplicate:" in states[duplicate[0]][1]
+    # AND the drain's quality report says so, and every stored version carries its scores
+    assert report.quality is not None
+    assert any("repeats" in line for line in report.quality.duplicates)
+    with session_scope(engine) as session:
+        scores = [v.quality for v in session.scalars(select(DescriptionVersion))]
+    assert scores
+    assert all(q is not None and set(q["scores"]) >= {"language", "duplicate"} for q in scores)
+
+
+def test_a_description_repeating_one_stored_by_an_earlier_drain_is_caught(engine, aws, bucket, queue_url, parse_output):
+    # GIVEN a store whose first batch published product P1's text
+    store = load(engine, catalog("dupes", products=2, languages=("en",)))
+    first_batch, [first] = submit(engine, store, limit=1)
+    settings = Settings(
+        database_url=engine.url.render_as_string(hide_password=False),
+        bucket=bucket,
+        topic_arn="unused",
+        queue_url=queue_url,
+        dlq_url=queue_url,
+        receive_wait_seconds=0,
+    )
+    body = good_body(engine, first)
+    run_job_output(
+        aws, bucket, parse_output, first_batch, [converse_line(make_record_id(first.id, first.sends), "#P1#en#" + body)]
+    )
+    drain(engine, aws("sqs"), settings, max_messages=10, max_seconds=30)
+    # WHEN a later batch answers P2 with the same text (found through the stored bands, not a scan)
+    second_batch, [second] = submit(engine, store)
+    line = converse_line(make_record_id(second.id, second.sends), "#P2#en#" + body)
+    run_job_output(aws, bucket, parse_output, second_batch, [line])
+    drain(engine, aws("sqs"), settings, max_messages=10, max_seconds=30)
+    # THEN P2 is sent back as a near-duplicate of P1, and P1 stays as it was
+    states = outcome(engine)
+    assert states["P1/en"][0] == "done"
+    assert states["P2/en"][0] == "pending"
+    assert "similar to product P1" in states["P2/en"][1]
