@@ -24,7 +24,8 @@ def sanitize_html(html: str, allowed_tags: Set[str], allowed_attributes: Mapping
         html,
         tags=set(allowed_tags),
         clean_content_tags=set(DROPPED_WITH_CONTENT - set(allowed_tags)),
-        attributes={tag: set(attrs) for tag, attrs in allowed_attributes.items()},
+        # "*": no attribute on every tag unless allowed (nh3 would keep title and lang everywhere)
+        attributes={"*": set(), **{tag: set(attrs) for tag, attrs in allowed_attributes.items()}},
         url_schemes={"https"},
         link_rel="noopener noreferrer",
         strip_comments=True,

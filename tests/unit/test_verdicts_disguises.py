@@ -41,8 +41,12 @@ def ok(text: str) -> RecordResult:
     return RecordResult("t1a0", "ok", text=text, stop_reason="end_turn")
 
 
-def judge_text(text: str):
-    return judge(ok(text), "P1", "en", RULES, title="French Press 1L")
+# a deployment that lets titles through on paragraphs (DESCGEN_ALLOWED_ATTRIBUTES)
+RULES_WITH_TITLES = PublishRules(RULES.allowed_tags, {"p": frozenset({"title"})}, RULES.max_chars)
+
+
+def judge_text(text: str, rules: PublishRules = RULES):
+    return judge(ok(text), "P1", "en", rules, title="French Press 1L")
 
 
 def judge_json(text: str):
@@ -104,10 +108,10 @@ def test_a_marker_in_json_escapes_is_found(text):
         "<p>A sturdy #P1<em></em>#en# French press.</p>",
         '<p title="&#35;P1&#35;en&#35;">A sturdy French press.</p>',
     ],
-    ids=["entities", "full-width", "split by a tag", "in an attribute the sanitizer keeps"],
+    ids=["entities", "full-width", "split by a tag", "in an attribute the deployment allows"],
 )
 def test_the_tasks_own_marker_in_disguise_left_in_the_body_is_retried(body):
-    judgement = judge_text("#P1#en#" + body)
+    judgement = judge_text("#P1#en#" + body, RULES_WITH_TITLES)
     assert (judgement.verdict, judgement.reason) == (Verdict.RETRY, "a marker left in the text")
 
 
@@ -146,9 +150,16 @@ def test_a_code_fence_in_disguise_in_the_body_is_retried(fence, structured):
     assert (judgement.verdict, judgement.reason) == (Verdict.RETRY, "a code fence left in the text")
 
 
-def test_a_code_fence_in_an_attribute_the_sanitizer_keeps_is_retried():
-    judgement = judge_text('#P1#en#<p title="&#96;&#96;&#96;">A sturdy French press.</p>')
+def test_a_code_fence_in_an_attribute_the_deployment_allows_is_retried():
+    judgement = judge_text('#P1#en#<p title="&#96;&#96;&#96;">A sturdy French press.</p>', RULES_WITH_TITLES)
     assert (judgement.verdict, judgement.reason) == (Verdict.RETRY, "a code fence left in the text")
+
+
+def test_attributes_no_one_allowed_are_stripped_with_whatever_they_hid():
+    judgement = judge_text('#P1#en#<p title="&#35;P2&#35;en&#35;" lang="&#96;&#96;&#96;">A sturdy French press.</p>')
+    assert judgement.verdict == Verdict.RETRY  # the raw answer names P2: nothing is written
+    judgement = judge_text('#P1#en#<p title="x" lang="en">A sturdy French press.</p>')
+    assert (judgement.verdict, judgement.html) == (Verdict.ACCEPT, "<p>A sturdy French press.</p>")
 
 
 @pytest.mark.parametrize(
