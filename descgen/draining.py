@@ -28,7 +28,7 @@ from descgen.contract.messages import ContractError, ResultPage
 from descgen.contract.sqs_batches import MAX_ENTRIES_PER_CALL, delete_messages
 from descgen.db.results import ApplyReport, apply_pages
 from descgen.db.session import session_scope
-from descgen.db.status import drain_quality_report
+from descgen.db.status import drain_quality_report, quality_report
 from descgen.lifecycle import RetryBudget
 from descgen.quality.report import QualityReport
 from descgen.settings import Settings
@@ -55,6 +55,7 @@ class DrainReport:
     results: ApplyReport = field(default_factory=ApplyReport)
     problems: list[str] = field(default_factory=list)
     quality: QualityReport | None = None  # what the quality gate saw, with the cost of its retries
+    batch_quality: dict[str, QualityReport] = field(default_factory=dict)  # each batch touched, all its answers so far
 
 
 def check_database(engine: Engine) -> None:
@@ -120,6 +121,8 @@ def drain(
     if report.results.quality.tallies:
         with session_scope(engine) as session:
             report.quality = drain_quality_report(session, report.results.quality)
+            for batch_id, store_id in sorted({key[:2] for key in report.results.quality.tallies}):
+                report.batch_quality[batch_id] = quality_report(session, store_id, batch_id)
     return report
 
 

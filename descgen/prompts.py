@@ -11,6 +11,10 @@ for structured output, ``outputConfig``): batch jobs run with
 ``modelInvocationType=Converse`` and the on-demand remainder calls ``converse``
 with the same body, so every text model Bedrock serves works the same way.
 
+The store's brand voice (``quality/voice.py``) travels the same way, as data in a
+``<voice>`` block, and sets the length asked for; a task the quality gate sent back
+carries the gate's reason, which the next prompt quotes (never a model's words).
+
 Changing anything that shapes the output means bumping ``PROMPT_VERSION``: it is
 part of every task's fingerprint (``prompt_version``, which also names the output
 format and the schema), so the catalog is regenerated once.
@@ -151,7 +155,8 @@ def _voice_block(voice: BrandVoice, language_id: str) -> str:
 def _retry_line(reason: str | None) -> str:
     if not reason or not reason.startswith(QUALITY_REASON_PREFIX):
         return ""
-    return f"- An earlier answer was refused ({_defused(reason[len(QUALITY_REASON_PREFIX) :])}); avoid that.\n"
+    said = _defused(reason[len(QUALITY_REASON_PREFIX) :]).replace("<", "\\u003c")  # it may quote store data
+    return f"- An earlier answer was refused ({said}); avoid that.\n"
 
 
 def _data_block(value: object) -> str:

@@ -174,6 +174,10 @@ def drain_artifacts(report: DrainReport | None, queue: QueueDepth, dlq: QueueDep
         create_markdown_artifact(
             key="drain-quality", markdown=render(report.quality), description="What the quality gate saw"
         )
+    for batch_id, batch_report in (report.batch_quality if report else {}).items():
+        create_markdown_artifact(
+            key=f"quality-{batch_id}", markdown=render(batch_report), description=f"Quality of batch {batch_id} so far"
+        )
 
 
 def monitor_artifacts(report: MonitorReport) -> None:
