@@ -8,12 +8,12 @@ the ones written. Each write adds a version row, so a batch can be undone.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, tuple_, update
+from sqlalchemy import ColumnElement, and_, delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from descgen.db.models import Batch, Description, DescriptionVersion, GenerationTask, TextBand, utcnow
@@ -121,13 +121,27 @@ def _upsert(
     return {(row.product_id, row.language_id) for row in written}
 
 
+def pairs_in(product_column: Any, language_column: Any, pairs: Iterable[tuple[int, str]]) -> ColumnElement[bool]:
+    """``(product, language) IN pairs`` as one ``product IN (...)`` per language: a row-value IN
+    of a thousand pairs exceeds PostgreSQL's expression stack; a few scalar INs do not."""
+    by_language: dict[str, set[int]] = {}
+    for product_id, language_id in pairs:
+        by_language.setdefault(language_id, set()).add(product_id)
+    return or_(
+        *(
+            and_(language_column == language_id, product_column.in_(sorted(products)))
+            for language_id, products in sorted(by_language.items())
+        )
+    )
+
+
 def replace_bands(session: Session, store_id: str, texts: Sequence[NewText]) -> None:
     """The texts are now their products' current ones: their near-duplicate bands replace the old."""
     if not texts:
         return
     session.execute(
         delete(TextBand).where(
-            tuple_(TextBand.product_id, TextBand.language_id).in_([(t.product_id, t.language_id) for t in texts])
+            pairs_in(TextBand.product_id, TextBand.language_id, [(t.product_id, t.language_id) for t in texts])
         )
     )
     missing = [t for t in texts if t.bands is None]
@@ -159,7 +173,7 @@ def hold_ai_texts(session: Session, store_id: str, batch_id: str, texts: Sequenc
         (row.product_id, row.language_id): row
         for row in session.execute(
             select(Description.id, Description.product_id, Description.language_id, Description.source).where(
-                tuple_(Description.product_id, Description.language_id).in_(keys)
+                pairs_in(Description.product_id, Description.language_id, keys)
             )
         )
     }

@@ -18,11 +18,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import select, tuple_, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from descgen.contract.messages import ResultPage
-from descgen.db.descriptions import NewText, hold_ai_texts, publish_ai_texts
+from descgen.db.descriptions import NewText, hold_ai_texts, pairs_in, publish_ai_texts
 from descgen.db.models import Batch, Description, GenerationTask, Product, QualityTally, TextBand, utcnow
 from descgen.db.session import dialect_insert
 from descgen.db.voices import voices
@@ -105,13 +105,19 @@ def _task_rows(session: Session, wanted: Mapping[int, Sequence[Delivery]]) -> di
 
 def _neighbours(session: Session, keys: set[BandKey]) -> dict[BandKey, list[Neighbour]]:
     """The current texts sharing a bucket with an answer (an index lookup; few rows), as shingles."""
-    if not keys:
-        return {}
-    hits = session.execute(
-        select(TextBand.store_id, TextBand.language_id, TextBand.band, TextBand.bucket, TextBand.product_id).where(
-            tuple_(TextBand.store_id, TextBand.language_id, TextBand.band, TextBand.bucket).in_(sorted(keys))
+    by_group: dict[tuple[str, str], set[int]] = {}
+    for store_id, language_id, _, bucket in keys:
+        by_group.setdefault((store_id, language_id), set()).add(bucket)
+    hits = [
+        hit
+        for (store_id, language_id), buckets in sorted(by_group.items())
+        for hit in session.execute(
+            select(TextBand.store_id, TextBand.language_id, TextBand.band, TextBand.bucket, TextBand.product_id).where(
+                TextBand.store_id == store_id, TextBand.language_id == language_id, TextBand.bucket.in_(sorted(buckets))
+            )
         )
-    ).all()
+        if (hit.store_id, hit.language_id, hit.band, hit.bucket) in keys
+    ]
     if not hits:
         return {}
     texts = {
@@ -120,9 +126,7 @@ def _neighbours(session: Session, keys: set[BandKey]) -> dict[BandKey, list[Neig
             select(Description.product_id, Description.language_id, Description.html, Product.external_id)
             .join(Product, Product.id == Description.product_id)
             .where(
-                tuple_(Description.product_id, Description.language_id).in_(
-                    {(h.product_id, h.language_id) for h in hits}
-                )
+                pairs_in(Description.product_id, Description.language_id, {(h.product_id, h.language_id) for h in hits})
             )
         )
     }

@@ -11,21 +11,26 @@ import uuid
 from urllib.parse import quote
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from descgen.contract.keys import OUTPUT_SUFFIX, output_folder
 from descgen.contract.records import make_record_id
-from descgen.db.models import Description, DescriptionVersion, GenerationTask, Product
+from descgen.db.models import Description, DescriptionVersion, GenerationTask, Product, TextBand
+from descgen.db.results import apply_pages
 from descgen.db.session import session_scope
 from descgen.db.voices import set_voice
 from descgen.draining import drain
+from descgen.lifecycle import RetryBudget
+from descgen.quality.near_duplicates import BANDS
 from descgen.quality.normalize import FENCE, MARKER_SHAPE, normalized
 from descgen.quality.voice import BrandVoice, Check, LengthTarget
 from descgen.settings import Settings
-from tests.builders import catalog, good_body, load, submit
+from descgen.verdicts import PublishRules
+from tests.builders import answer, catalog, good_body, load, page, submit
 from tests.integration.test_lambda_handlers import event, load_handler
 
 JAPANESE_29 = "この軽量テントは雨の夜も快適で、設営は三分で終わります。"  # a real sentence, 29 characters
+RULES = PublishRules(frozenset({"p", "ul", "li", "span", "strong", "em"}), {}, 6000)
 GERMAN_47 = "<p>Leichtes Zelt für zwei, schnell aufgebaut.</p>"
 FRENCH = (
     "<p>Cette tente légère protège du vent et de la pluie pendant toutes vos randonnées en montagne. "
@@ -216,3 +221,18 @@ def test_a_description_repeating_one_stored_by_an_earlier_drain_is_caught(engine
     assert states["P1/en"][0] == "done"
     assert states["P2/en"][0] == "pending"
     assert "similar to product P1" in states["P2/en"][1]
+
+
+def test_a_full_receive_of_a_thousand_answers_is_gated_in_one_transaction(engine):
+    # GIVEN 1,200 answers in one receive (the drain's largest is 10 pages of 100): 9,600 buckets to look
+    # up, 1,200 texts to band; no statement may grow into one giant expression (PostgreSQL's stack)
+    store = load(engine, catalog("big", products=600, languages=("en", "de")))
+    batch_id, tasks = submit(engine, store)
+    results = [answer(engine, task) for task in tasks]
+    # WHEN they are applied together
+    with session_scope(engine) as session:
+        report = apply_pages(session, [page(batch_id, *results)], RULES, RetryBudget(3, 10))
+    # THEN every one is published with its bands, none is mistaken for another's duplicate
+    assert (report.applied, report.retried, report.held) == (1200, 0, 0)
+    with session_scope(engine) as session:
+        assert session.scalar(select(func.count()).select_from(TextBand)) == 1200 * BANDS
