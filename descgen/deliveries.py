@@ -251,14 +251,16 @@ def judge_deliveries(
     return [Judged(j.task, j.batch_id, j.judgement, read.get(j.task.id)) for j in judged]
 
 
-def band_keys(judged: Sequence[Judged]) -> set[BandKey]:
-    """The LSH buckets the accepted answers fall in: where the database looks for neighbours."""
-    return {
-        (j.task.store_id, j.task.language_id, band, bucket)
-        for j in judged
-        if j.candidate is not None
-        for band, bucket in enumerate(j.candidate.sketch.bands)
-    }
+def band_keys(judged: Sequence[Judged]) -> dict[BandKey, set[int]]:
+    """The LSH buckets the accepted answers fall in (where the database looks for neighbours),
+    each with the products whose answers fall in it: a product's own old text is no neighbour."""
+    keys: dict[BandKey, set[int]] = {}
+    for item in judged:
+        if item.candidate is None:
+            continue
+        for band, bucket in enumerate(item.candidate.sketch.bands):
+            keys.setdefault((item.task.store_id, item.task.language_id, band, bucket), set()).add(item.task.product_id)
+    return keys
 
 
 def decide(

@@ -103,8 +103,11 @@ def _task_rows(session: Session, wanted: Mapping[int, Sequence[Delivery]]) -> di
     return {row.id: TaskRow(**row._asdict()) for row in rows}
 
 
-def _neighbours(session: Session, keys: set[BandKey]) -> dict[BandKey, list[Neighbour]]:
-    """The current texts sharing a bucket with an answer (an index lookup; few rows), as shingles."""
+def _neighbours(session: Session, keys: Mapping[BandKey, set[int]]) -> dict[BandKey, list[Neighbour]]:
+    """The current texts sharing a bucket with an answer (an index lookup; few rows), as shingles.
+
+    A product's own current text is skipped where only its new answer is in the bucket (a
+    regenerated store would otherwise read every old text back)."""
     by_group: dict[tuple[str, str], set[int]] = {}
     for store_id, language_id, _, bucket in keys:
         by_group.setdefault((store_id, language_id), set()).add(bucket)
@@ -116,7 +119,7 @@ def _neighbours(session: Session, keys: set[BandKey]) -> dict[BandKey, list[Neig
                 TextBand.store_id == store_id, TextBand.language_id == language_id, TextBand.bucket.in_(sorted(buckets))
             )
         )
-        if (hit.store_id, hit.language_id, hit.band, hit.bucket) in keys
+        if keys.get((hit.store_id, hit.language_id, hit.band, hit.bucket), {hit.product_id}) != {hit.product_id}
     ]
     if not hits:
         return {}
