@@ -193,6 +193,8 @@ def judge_deliveries(
     rules: PublishRules,
     voices: Mapping[str, BrandVoice],
     report: ApplyReport,
+    *,
+    gate: bool = True,
 ) -> list[Judged]:
     """Step 1-3: the current sends, judged; accepted ones read for the gate (plain text, sketch)."""
     judged: list[Judged] = []
@@ -223,7 +225,7 @@ def judge_deliveries(
                 title=task.title,
             )
             judged.append(Judged(task, delivery.batch_id, judgement, None))
-    accepted = [j for j in judged if j.judgement.verdict == Verdict.ACCEPT and j.judgement.html is not None]
+    accepted = [j for j in judged if j.judgement.verdict == Verdict.ACCEPT and j.judgement.html is not None and gate]
     plains = [normalized(j.judgement.html or "") for j in accepted]
     read = dict(
         zip(
@@ -278,13 +280,13 @@ def decide(
     seen: dict[BandKey, list[Neighbour]] = {}  # this receive's published answers, by bucket
     for item in judged:
         task, judgement = item.task, item.judgement
-        if judgement.verdict != Verdict.ACCEPT or item.candidate is None:
+        if judgement.verdict != Verdict.ACCEPT or judgement.html is None:
             _fail(decision, task, judgement.reason or judgement.verdict.value, judgement.verdict, budget, now)
             continue
         candidate, voice = item.candidate, voices.get(task.store_id, BrandVoice())
         quality: dict[str, Any] | None = None
         outcome = "publish"
-        if gate:
+        if gate and candidate is not None:
             keys = [
                 (task.store_id, task.language_id, band, bucket) for band, bucket in enumerate(candidate.sketch.bands)
             ]
@@ -310,12 +312,12 @@ def decide(
         text = NewText(
             task.product_id,
             task.language_id,
-            candidate.html,
+            judgement.html,
             task.fingerprint,
             judgement.meta_title,
             judgement.meta_description,
             quality,
-            candidate.sketch.bands,
+            candidate.sketch.bands if candidate else (),  # the gate off: not in the near-duplicate index
         )
         target = decision.hold if outcome == "hold" else decision.publish
         target.setdefault(item.batch_id, []).append((task, text))

@@ -32,7 +32,8 @@ class NewText:
     meta_title: str | None = None
     meta_description: str | None = None
     quality: dict[str, Any] | None = None  # the gate's scores, outcome and reasons
-    bands: tuple[int, ...] | None = None  # near-duplicate bands of the text (None: computed here)
+    # near-duplicate bands of the text: None, computed on writing; () none (the gate was off)
+    bands: tuple[int, ...] | None = None
 
 
 @lru_cache

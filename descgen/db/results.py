@@ -55,7 +55,7 @@ def apply_pages(
         return report
     tasks = _task_rows(session, wanted)
     store_voices = voices(session, {task.store_id for task in tasks.values()})
-    judged = judge_deliveries(wanted, tasks, rules, store_voices, report)
+    judged = judge_deliveries(wanted, tasks, rules, store_voices, report, gate=gate)
     neighbours = _neighbours(session, band_keys(judged)) if gate else {}
     now = utcnow()
     decision = decide(judged, store_voices, neighbours, budget, now, report, gate=gate)

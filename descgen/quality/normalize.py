@@ -21,6 +21,7 @@ import html
 import re
 import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
 
 # Characters that read as "#" but that NFKC leaves alone (NFKC already maps the
 # full-width "＃" and the small "﹟"): music sharp, viewdata square, equal-and-parallel,
@@ -66,6 +67,11 @@ SCRIPT_LIKE = re.compile(
     r"java\s*script\s*:|vb\s*script\s*:|data:text/html|\bon[a-z]{3,}\s*=|<\s*/?\s*(?:script|iframe|style)\b"
     r"|\b(?:alert|eval|fromcharcode)\s*[(`]|\bdocument\s*\.\s*(?:cookie|write|location)|\bwindow\s*\.\s*location"
 )
+
+
+_BROKEN = re.compile("[\ufffd\ud800-\udfff]")
+# every SCRIPT_LIKE match contains one of these (the regular expression is slow on long prose)
+_SCRIPT_HINTS = ("script", "data:", "=", "alert", "eval", "fromcharcode", "document", "window", "<")
 
 
 def _decoded(text: str) -> str:
@@ -121,6 +127,7 @@ def fold(text: str) -> str:
     return text.casefold()
 
 
+@lru_cache(maxsize=1024)  # the verdict, the gate and the report read the same texts several times
 def normalized(text: str, *, gap: str = " ") -> str:
     """The text a reader sees, folded for comparison; ``gap`` is what a tag becomes.
 
@@ -158,4 +165,14 @@ def has_fence(texts: Iterable[str]) -> bool:
 
 def broken_characters(text: str) -> int:
     """Replacement characters and lone surrogates: text that will show as "�" in the shop."""
-    return sum(1 for c in text if c == "\ufffd" or "\ud800" <= c <= "\udfff")
+    return len(_BROKEN.findall(text))
+
+
+def script_leftovers(readings: Iterable[str]) -> set[str]:
+    """The script-like leftovers in the readings (a cheap look for their letters first: prose has none)."""
+    return {
+        m.group(0)
+        for reading in readings
+        if any(hint in reading for hint in _SCRIPT_HINTS)
+        for m in SCRIPT_LIKE.finditer(reading)
+    }
