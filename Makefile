@@ -10,7 +10,7 @@ export PREFECT_HOME ?= $(CURDIR)/.prefect
 # two-core laptop that outlasts Prefect's default 20 s and the demo would fail before it began.
 export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS ?= 120
 
-.PHONY: demo test lint typecheck unit lambdas local-stack bench bench-costs clean
+.PHONY: demo test lint typecheck unit lambdas local-stack bench bench-costs bench-quality clean
 
 $(BIN)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,9 @@ bench: $(BIN)/.installed  ## parse -> SQS -> drain throughput, PostgreSQL on 127
 
 bench-costs: $(BIN)/.installed  ## the seed scenario priced for every model of the catalog
 	$(BIN)/python -m bench.model_costs
+
+bench-quality: $(BIN)/.installed  ## the quality gate's cost: drain with the gate on vs off, PostgreSQL on 127.0.0.1:5432
+	$(BIN)/python -m bench.quality_gate $(if $(PRODUCTS),--products $(PRODUCTS))
 
 clean:
 	rm -rf $(VENV) build .prefect descgen-demo.sqlite3* .mypy_cache .ruff_cache .pytest_cache

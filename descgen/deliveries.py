@@ -37,7 +37,7 @@ from descgen.db.descriptions import NewText
 from descgen.lifecycle import RetryBudget, TaskState, failure_change
 from descgen.prompts import QUALITY_REASON_PREFIX
 from descgen.quality.gate import Candidate, GateResult, Neighbour, Subject, assess
-from descgen.quality.near_duplicates import sketches
+from descgen.quality.near_duplicates import NO_SKETCH, sketches
 from descgen.quality.normalize import normalized
 from descgen.quality.voice import BrandVoice
 from descgen.verdicts import Judgement, PublishRules, Verdict, judge
@@ -308,7 +308,7 @@ def decide(
                 continue
             if outcome == "publish":
                 for key in keys:
-                    seen.setdefault(key, []).append(Neighbour(task.external_id, candidate.sketch.shingles))
+                    seen.setdefault(key, []).append(Neighbour(task.external_id, candidate.sketch.signature))
         text = NewText(
             task.product_id,
             task.language_id,
@@ -317,7 +317,7 @@ def decide(
             judgement.meta_title,
             judgement.meta_description,
             quality,
-            candidate.sketch.bands if candidate else (),  # the gate off: not in the near-duplicate index
+            candidate.sketch if candidate else NO_SKETCH,  # the gate off: not in the near-duplicate index
         )
         target = decision.hold if outcome == "hold" else decision.publish
         target.setdefault(item.batch_id, []).append((task, text))

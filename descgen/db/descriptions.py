@@ -9,17 +9,17 @@ the ones written. Each write adds a version row, so a batch can be undone.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
-from descgen.db.models import Batch, Description, DescriptionVersion, GenerationTask, TextBand, utcnow
+from descgen.db.models import BAND_COLUMNS, Batch, Description, DescriptionVersion, GenerationTask, utcnow
 from descgen.db.session import DIALECT_INSERTS, dialect_insert
 from descgen.lifecycle import TaskState, VersionStatus, legal_sources
-from descgen.quality.near_duplicates import sketches
+from descgen.quality.near_duplicates import Sketch, sketches
 from descgen.quality.normalize import normalized
 
 
@@ -32,8 +32,8 @@ class NewText:
     meta_title: str | None = None
     meta_description: str | None = None
     quality: dict[str, Any] | None = None  # the gate's scores, outcome and reasons
-    # near-duplicate bands of the text: None, computed on writing; () none (the gate was off)
-    bands: tuple[int, ...] | None = None
+    # the text's MinHash signature and bands: None, computed on writing; NO_SKETCH, none (the gate was off)
+    sketch: Sketch | None = None
 
 
 @lru_cache
@@ -50,6 +50,8 @@ def _upsert_statement(dialect: str, keep_human_text: bool) -> Any:
             # a person's edit of the body (no meta given) keeps the meta fields
             "meta_title": func.coalesce(excluded.meta_title, table.c.meta_title),
             "meta_description": func.coalesce(excluded.meta_description, table.c.meta_description),
+            "text_signature": excluded.text_signature,
+            **{column: excluded[column] for column in BAND_COLUMNS},
             "source": excluded.source,
             "version": table.c.version + 1,
             "fingerprint": excluded.fingerprint,
@@ -74,6 +76,7 @@ def _upsert(
     """Write the texts as the current descriptions; returns the (product, language) pairs written."""
     if not texts:
         return set()
+    texts = with_sketches(texts)
     now = utcnow()
     dialect_insert(session)  # refuses an unsupported database with a clear message
     statement = _upsert_statement(session.get_bind().dialect.name, keep_human_text=source == "ai")
@@ -85,6 +88,7 @@ def _upsert(
             "html": text.html,
             "meta_title": text.meta_title,
             "meta_description": text.meta_description,
+            **sketch_columns(text.sketch),
             "source": source,
             "version": 1,
             "fingerprint": text.fingerprint,
@@ -118,7 +122,6 @@ def _upsert(
                 for row in written
             ],
         )
-        replace_bands(session, store_id, [by_key[(row.product_id, row.language_id)] for row in written])
     return {(row.product_id, row.language_id) for row in written}
 
 
@@ -136,30 +139,23 @@ def pairs_in(product_column: Any, language_column: Any, pairs: Iterable[tuple[in
     )
 
 
-def replace_bands(session: Session, store_id: str, texts: Sequence[NewText]) -> None:
-    """The texts are now their products' current ones: their near-duplicate bands replace the old."""
-    if not texts:
-        return
-    session.execute(
-        delete(TextBand).where(
-            pairs_in(TextBand.product_id, TextBand.language_id, [(t.product_id, t.language_id) for t in texts])
-        )
-    )
-    missing = [t for t in texts if t.bands is None]
-    computed = dict(
-        zip(
-            [(t.product_id, t.language_id) for t in missing],
-            (s.bands for s in sketches([(normalized(t.html), t.language_id) for t in missing])),
-            strict=True,
-        )
-    )
-    rows = [
-        {"store_id": store_id, "language_id": t.language_id, "band": band, "bucket": bucket, "product_id": t.product_id}
-        for t in texts
-        for band, bucket in enumerate(t.bands if t.bands is not None else computed[(t.product_id, t.language_id)])
-    ]
-    if rows:
-        session.connection().execute(insert(TextBand), rows)
+def with_sketches(texts: Sequence[NewText]) -> list[NewText]:
+    """The texts, each with its sketch (computed in bulk for those without one)."""
+    missing = [i for i, t in enumerate(texts) if t.sketch is None]
+    done = list(texts)
+    computed = sketches([(normalized(texts[i].html), texts[i].language_id) for i in missing])
+    for i, sketch in zip(missing, computed, strict=True):
+        done[i] = replace(texts[i], sketch=sketch)
+    return done
+
+
+def sketch_columns(sketch: Sketch | None) -> dict[str, Any]:
+    """A description's signature and band columns for a sketch (all None for none)."""
+    bands = sketch.bands if sketch and sketch.bands else (None,) * len(BAND_COLUMNS)
+    return {
+        "text_signature": (sketch.signature if sketch else b"") or None,
+        **dict(zip(BAND_COLUMNS, bands, strict=True)),
+    }
 
 
 def hold_ai_texts(session: Session, store_id: str, batch_id: str, texts: Sequence[NewText]) -> set[tuple[int, str]]:
@@ -249,7 +245,6 @@ def roll_back_batch(session: Session, batch: Batch) -> RollbackReport:
         .where(DescriptionVersion.batch_id == batch.id, DescriptionVersion.status == VersionStatus.PUBLISHED)
         .with_for_update(of=Description)
     ).all()
-    restored: list[NewText] = []
     for version, description in written:
         if description.version != version.version:
             report.kept_newer.append((description.product_id, description.language_id))
@@ -266,11 +261,6 @@ def roll_back_batch(session: Session, batch: Batch) -> RollbackReport:
         ).one_or_none()
         if previous is None:
             session.execute(delete(DescriptionVersion).where(DescriptionVersion.description_id == description.id))
-            session.execute(
-                delete(TextBand).where(
-                    TextBand.product_id == description.product_id, TextBand.language_id == description.language_id
-                )
-            )
             session.delete(description)
             report.removed += 1
             continue
@@ -282,9 +272,10 @@ def roll_back_batch(session: Session, batch: Batch) -> RollbackReport:
         description.batch_id = previous.batch_id
         description.version = previous.version or description.version  # a published version has a number
         session.delete(version)
-        restored.append(NewText(description.product_id, description.language_id, previous.html))
+        [text] = with_sketches([NewText(description.product_id, description.language_id, previous.html)])
+        for column, value in sketch_columns(text.sketch).items():
+            setattr(description, column, value)
         report.restored += 1
-    replace_bands(session, batch.store_id, restored)
     # submitted too: results of this batch still in SQS (or redriven later) must not write again
     report.tasks_skipped = session.execute(
         update(GenerationTask)

@@ -18,8 +18,8 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
-    SmallInteger,
     String,
     Text,
     UniqueConstraint,
@@ -29,6 +29,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
 from descgen.lifecycle import BatchState, TaskState, VersionStatus
+from descgen.quality.near_duplicates import BANDS
 
 # SQLite only autoincrements INTEGER PRIMARY KEY; PostgreSQL gets BIGINT.
 BigId = BigInteger().with_variant(Integer(), "sqlite")
@@ -186,6 +187,8 @@ class Description(Base):
     __table_args__ = (
         UniqueConstraint("product_id", "language_id"),
         CheckConstraint("source IN ('ai', 'human')", name="source"),
+        # near-duplicate candidates: a text's LSH buckets, found by index (quality/near_duplicates.py)
+        *(Index(f"ix_descriptions_band_{band}", "store_id", "language_id", f"band_{band}") for band in range(BANDS)),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
@@ -200,6 +203,20 @@ class Description(Base):
     fingerprint: Mapped[str | None] = mapped_column(String(64))  # what the AI text was generated from
     batch_id: Mapped[str | None] = mapped_column(ForeignKey("batches.id"))
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
+    # the text's MinHash signature and its LSH buckets: near-duplicates are found and compared by
+    # these, never by reading texts back (None: written while the quality gate was off)
+    text_signature: Mapped[bytes | None] = mapped_column(LargeBinary)
+    band_0: Mapped[int | None] = mapped_column(BigInteger)
+    band_1: Mapped[int | None] = mapped_column(BigInteger)
+    band_2: Mapped[int | None] = mapped_column(BigInteger)
+    band_3: Mapped[int | None] = mapped_column(BigInteger)
+    band_4: Mapped[int | None] = mapped_column(BigInteger)
+    band_5: Mapped[int | None] = mapped_column(BigInteger)
+    band_6: Mapped[int | None] = mapped_column(BigInteger)
+    band_7: Mapped[int | None] = mapped_column(BigInteger)
+
+
+BAND_COLUMNS = tuple(f"band_{band}" for band in range(BANDS))
 
 
 class DescriptionVersion(Base):
@@ -242,19 +259,6 @@ class StoreVoice(Base):
     voice: Mapped[dict[str, Any]] = mapped_column(JSON)
     prompt_digest: Mapped[str] = mapped_column(String(16))  # part of every task's fingerprint
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
-
-
-class TextBand(Base):
-    """LSH bands of each current description's text: near-duplicate candidates by index, not by scan."""
-
-    __tablename__ = "text_bands"
-    __table_args__ = (Index("ix_text_bands_product", "product_id", "language_id"),)
-
-    store_id: Mapped[str] = mapped_column(ForeignKey("stores.id", ondelete="CASCADE"), primary_key=True)
-    language_id: Mapped[str] = mapped_column(String(16), primary_key=True)
-    band: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
-    bucket: Mapped[int] = mapped_column(BigInteger, primary_key=True)
-    product_id: Mapped[int] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"), primary_key=True)
 
 
 class QualityTally(Base):

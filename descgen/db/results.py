@@ -18,12 +18,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from descgen.contract.messages import ResultPage
-from descgen.db.descriptions import NewText, hold_ai_texts, pairs_in, publish_ai_texts
-from descgen.db.models import Batch, Description, GenerationTask, Product, QualityTally, TextBand, utcnow
+from descgen.db.descriptions import NewText, hold_ai_texts, publish_ai_texts
+from descgen.db.models import BAND_COLUMNS, Batch, Description, GenerationTask, Product, QualityTally, utcnow
 from descgen.db.session import dialect_insert
 from descgen.db.voices import voices
 from descgen.deliveries import (
@@ -39,8 +39,6 @@ from descgen.deliveries import (
 )
 from descgen.lifecycle import RetryBudget, TaskState, check_transition
 from descgen.quality.gate import Neighbour
-from descgen.quality.near_duplicates import shingles
-from descgen.quality.normalize import normalized
 from descgen.verdicts import PublishRules
 
 __all__ = ["ApplyReport", "apply_pages"]
@@ -104,40 +102,31 @@ def _task_rows(session: Session, wanted: Mapping[int, Sequence[Delivery]]) -> di
 
 
 def _neighbours(session: Session, keys: Mapping[BandKey, set[int]]) -> dict[BandKey, list[Neighbour]]:
-    """The current texts sharing a bucket with an answer (an index lookup; few rows), as shingles.
+    """The current texts sharing a bucket with an answer (index lookups; few rows), by signature.
 
     A product's own current text is skipped where only its new answer is in the bucket (a
-    regenerated store would otherwise read every old text back)."""
-    by_group: dict[tuple[str, str], set[int]] = {}
-    for store_id, language_id, _, bucket in keys:
-        by_group.setdefault((store_id, language_id), set()).add(bucket)
-    hits = [
-        hit
-        for (store_id, language_id), buckets in sorted(by_group.items())
-        for hit in session.execute(
-            select(TextBand.store_id, TextBand.language_id, TextBand.band, TextBand.bucket, TextBand.product_id).where(
-                TextBand.store_id == store_id, TextBand.language_id == language_id, TextBand.bucket.in_(sorted(buckets))
-            )
-        )
-        if keys.get((hit.store_id, hit.language_id, hit.band, hit.bucket), {hit.product_id}) != {hit.product_id}
-    ]
-    if not hits:
-        return {}
-    texts = {
-        (row.product_id, row.language_id): Neighbour(row.external_id, shingles(normalized(row.html), row.language_id))
-        for row in session.execute(
-            select(Description.product_id, Description.language_id, Description.html, Product.external_id)
+    regenerated store would otherwise compare every answer with its old text)."""
+    wanted: dict[tuple[str, str], dict[int, set[int]]] = {}  # (store, language) -> band -> buckets
+    for store_id, language_id, band, bucket in keys:
+        wanted.setdefault((store_id, language_id), {}).setdefault(band, set()).add(bucket)
+    bands = [getattr(Description, column) for column in BAND_COLUMNS]
+    found: dict[BandKey, list[Neighbour]] = {}
+    for (store_id, language_id), buckets in sorted(wanted.items()):
+        hits = session.execute(
+            select(Description.product_id, Description.text_signature, Product.external_id, *bands)
             .join(Product, Product.id == Description.product_id)
             .where(
-                pairs_in(Description.product_id, Description.language_id, {(h.product_id, h.language_id) for h in hits})
+                Description.store_id == store_id,
+                Description.language_id == language_id,
+                or_(*(bands[band].in_(sorted(values)) for band, values in sorted(buckets.items()))),
             )
         )
-    }
-    found: dict[BandKey, list[Neighbour]] = {}
-    for hit in hits:
-        text = texts.get((hit.product_id, hit.language_id))
-        if text is not None:
-            found.setdefault((hit.store_id, hit.language_id, hit.band, hit.bucket), []).append(text)
+        for hit in hits:
+            neighbour = Neighbour(hit.external_id, hit.text_signature or b"")
+            for band, column in enumerate(BAND_COLUMNS):
+                key = (store_id, language_id, band, getattr(hit, column))
+                if key in keys and keys[key] != {hit.product_id}:
+                    found.setdefault(key, []).append(neighbour)
     return found
 
 

@@ -24,7 +24,7 @@ glossary    terms the product mentions, in the form the   every applicable term
 damage      share of the answer's text the sanitizer      > 0.2 removed, any script-like leftover or
             removed; script leftovers; "�" and lone       broken character, more than 2 empty/orphan
             surrogates; empty or orphan elements          elements
-duplicate   Jaccard similarity of shingles with the       >= 0.7: the same text with a few words
+duplicate   Jaccard similarity (MinHash estimate) with    >= 0.7: the same text with a few words
             store's other current texts (same language)   changed (MinHash LSH, ``near_duplicates``)
 ==========  ============================================  ===========================================
 """
@@ -84,7 +84,7 @@ class Neighbour:
     """A text of the same store and language to compare with."""
 
     product_id: str
-    shingles: frozenset[int]
+    signature: bytes  # its MinHash signature (``near_duplicates.Sketch``)
 
 
 @dataclass(frozen=True)
@@ -352,7 +352,7 @@ def _duplicate(
     for neighbour in neighbours:
         if neighbour.product_id == subject.product_id:
             continue
-        value = similarity(candidate.sketch.shingles, neighbour.shingles)
+        value = similarity(candidate.sketch.signature, neighbour.signature)
         if value > best:
             best, closest = value, neighbour.product_id
     if closest is not None and best >= voice.thresholds.duplicate_similarity:

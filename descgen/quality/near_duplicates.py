@@ -6,12 +6,14 @@ the Jaccard similarity of their shingle sets reaches the voice's threshold (0.7 
 default: the same text with a few words changed; templated copy that only swaps
 the product name scores 0.8 and more).
 
-Finding the candidates without comparing against every description: a MinHash
-signature of ``NUM_PERM`` values is cut into ``BANDS`` bands; each band's hash is
-stored per current description (``text_bands``), and only descriptions that share
-a band with the new text are compared, exactly, on their shingles. With 8 bands of
-4 values, a pair at similarity 0.7 shares a band with probability 0.89, at 0.8 with
-0.99, at 0.3 with 0.06: the candidate set stays small, the check stays exact.
+Each text gets a MinHash signature of ``NUM_PERM`` values (the low 16 bits of each are
+kept: 128 bytes, stored with the current description); the share of equal values
+estimates the Jaccard similarity (standard error 0.06 at 0.5, so a pair at 0.5 passes
+for 0.7 about once in a thousand). Finding the candidates without comparing against
+every description: the first ``BANDS`` x ``ROWS`` values are cut into bands, each
+band's hash stored with the current text (``descriptions.band_0..7``, indexed), and only texts sharing a band
+are compared. A pair at similarity 0.7 shares a band with probability 0.89, at 0.8
+with 0.99, at 0.3 with 0.06. No text is read back: the comparison is on signatures.
 """
 
 from __future__ import annotations
@@ -26,9 +28,9 @@ from datasketch import MinHash
 
 from descgen.quality.voice import counts_characters
 
-NUM_PERM = 32
+NUM_PERM = 64
 BANDS = 8
-ROWS = NUM_PERM // BANDS
+ROWS = 4  # values per band: the first BANDS x ROWS values of the signature
 _SEED = 1
 _WORD_SHINGLE = 3
 _CHARACTER_SHINGLE = 4
@@ -40,8 +42,11 @@ _LOW_32 = np.uint64(0xFFFFFFFF)
 
 @dataclass(frozen=True)
 class Sketch:
-    shingles: frozenset[int]
+    signature: bytes  # NUM_PERM x uint16; empty for a text too short to shingle
     bands: tuple[int, ...]  # BANDS bucket hashes; empty for a text too short to shingle
+
+
+NO_SKETCH = Sketch(b"", ())  # a text kept out of the index
 
 
 def shingles(text: str, language_id: str) -> frozenset[int]:
@@ -76,7 +81,10 @@ def sketches(texts: Sequence[tuple[str, str]]) -> list[Sketch]:
     """One sketch per (normalized text, language id); MinHashes computed in bulk."""
     sets = [shingles(text, language_id) for text, language_id in texts]
     hashes = MinHash.bulk([list(s) for s in sets], num_perm=NUM_PERM, seed=_SEED, hashfunc=int)
-    return [Sketch(s, _bands(m) if s else ()) for s, m in zip(sets, hashes, strict=True)]
+    return [
+        Sketch(m.hashvalues.astype(np.uint16).tobytes(), _bands(m)) if s else Sketch(b"", ())
+        for s, m in zip(sets, hashes, strict=True)
+    ]
 
 
 def _bands(minhash: MinHash) -> tuple[int, ...]:
@@ -87,9 +95,8 @@ def _bands(minhash: MinHash) -> tuple[int, ...]:
     )
 
 
-def similarity(a: frozenset[int], b: frozenset[int]) -> float:
-    """Jaccard similarity of two shingle sets (0 when either is empty)."""
-    if not a or not b:
+def similarity(a: bytes, b: bytes) -> float:
+    """The Jaccard similarity two signatures estimate (0 when either text had no shingles)."""
+    if not a or len(a) != len(b):
         return 0.0
-    shared = len(a & b)
-    return shared / (len(a) + len(b) - shared)
+    return float(np.count_nonzero(np.frombuffer(a, np.uint16) == np.frombuffer(b, np.uint16))) / NUM_PERM

@@ -11,17 +11,17 @@ import uuid
 from urllib.parse import quote
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from descgen.contract.keys import OUTPUT_SUFFIX, output_folder
 from descgen.contract.records import make_record_id
-from descgen.db.models import Description, DescriptionVersion, GenerationTask, Product, TextBand
+from descgen.db.models import Description, DescriptionVersion, GenerationTask, Product
 from descgen.db.results import apply_pages
 from descgen.db.session import session_scope
 from descgen.db.voices import set_voice
 from descgen.draining import drain
 from descgen.lifecycle import RetryBudget
-from descgen.quality.near_duplicates import BANDS
+from descgen.quality.near_duplicates import NUM_PERM
 from descgen.quality.normalize import FENCE, MARKER_SHAPE, normalized
 from descgen.quality.voice import BrandVoice, Check, LengthTarget
 from descgen.settings import Settings
@@ -232,7 +232,9 @@ def test_a_full_receive_of_a_thousand_answers_is_gated_in_one_transaction(engine
     # WHEN they are applied together
     with session_scope(engine) as session:
         report = apply_pages(session, [page(batch_id, *results)], RULES, RetryBudget(3, 10))
-    # THEN every one is published with its bands, none is mistaken for another's duplicate
+    # THEN every one is published with its signature and buckets, none is mistaken for another's duplicate
     assert (report.applied, report.retried, report.held) == (1200, 0, 0)
     with session_scope(engine) as session:
-        assert session.scalar(select(func.count()).select_from(TextBand)) == 1200 * BANDS
+        indexed = session.scalars(select(Description).where(Description.band_7.is_not(None))).all()
+    assert len(indexed) == 1200
+    assert all(len(d.text_signature or b"") == NUM_PERM * 2 for d in indexed)

@@ -80,7 +80,8 @@ def test_a_good_answer_is_published_with_its_scores():
     assert text.quality is not None
     assert text.quality["outcome"] == "publish"
     assert set(text.quality["scores"]) == {check.value for check in Check}
-    assert len(text.bands or ()) == 8
+    assert text.sketch is not None
+    assert (len(text.sketch.bands), len(text.sketch.signature)) == (8, 128)
 
 
 @pytest.mark.parametrize(
@@ -152,7 +153,7 @@ def test_a_text_repeating_a_stored_description_found_through_its_bands_is_the_ne
     judged = judge_deliveries(wanted, {row.id: row}, RULES, {}, report)
     [candidate] = [j.candidate for j in judged]
     assert candidate is not None
-    stored = Neighbour("P1", candidate.sketch.shingles)
+    stored = Neighbour("P1", candidate.sketch.signature)
     neighbours = {key: [stored] for key in list(band_keys(judged))[:1]}  # one shared bucket is enough
     decision = decide(judged, {}, neighbours, BUDGET, NOW, report)
     assert decision.publish == {}

@@ -381,7 +381,7 @@ def test_more_empty_or_orphan_elements_than_the_voice_allows_fail_the_damage_che
 def test_a_second_product_with_the_same_or_nearly_the_same_text_is_caught_as_a_near_duplicate(second):
     # GIVEN the store already publishes P1's text
     first = read(ENGLISH)
-    neighbours = [Neighbour("P1", first.sketch.shingles)]
+    neighbours = [Neighbour("P1", first.sketch.signature)]
     # WHEN P2's answer says the same, or nearly
     result = assess(read(second), subject(product="P2", keywords=()), BrandVoice(), neighbours)
     # THEN it is retried as a duplicate of P1
@@ -391,13 +391,16 @@ def test_a_second_product_with_the_same_or_nearly_the_same_text_is_caught_as_a_n
 
 
 def test_a_second_product_with_the_same_japanese_text_is_caught_as_a_near_duplicate():
-    neighbours = [Neighbour("P1", read(JAPANESE, "ja").sketch.shingles)]
+    neighbours = [Neighbour("P1", read(JAPANESE, "ja").sketch.signature)]
     result = assess(read(JAPANESE, "ja"), subject("ja", product="P2", keywords=()), BrandVoice(), neighbours)
     assert (failed(result), result.duplicate_of) == ({Check.DUPLICATE}, "P1")
 
 
 def test_unrelated_texts_and_the_products_own_earlier_text_are_not_duplicates():
-    neighbours = [Neighbour("P1", read(ENGLISH).sketch.shingles), Neighbour("P3", read(ENGLISH_KETTLE).sketch.shingles)]
+    neighbours = [
+        Neighbour("P1", read(ENGLISH).sketch.signature),
+        Neighbour("P3", read(ENGLISH_KETTLE).sketch.signature),
+    ]
     unrelated = assess(read(ENGLISH_KETTLE), subject(product="P2", keywords=()), BrandVoice(), neighbours[:1])
     assert check(unrelated, Check.DUPLICATE).passed
     assert unrelated.duplicate_of is None

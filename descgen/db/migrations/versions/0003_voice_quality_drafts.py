@@ -6,7 +6,9 @@
   language of each version, so a draft can exist before any current description
   (``description_id`` and ``version`` are then empty). Existing rows are published
   versions and take their product and language from their description;
-- text_bands: LSH bands of each current text (near-duplicate candidates);
+- descriptions: the text's MinHash signature (``text_signature``) and its eight LSH
+  buckets (``band_0`` .. ``band_7``, each indexed per store and language): near-duplicate
+  candidates by index, compared by signature;
 - quality_tallies: checks passed and failed, outcomes, per batch and language.
 
 Revision ID: 0003
@@ -26,6 +28,8 @@ down_revision: str | None = "0002"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
+BANDS = range(8)  # quality/near_duplicates.BANDS when this was written
+
 
 def upgrade() -> None:
     op.create_table(
@@ -38,19 +42,6 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("store_id", "version", name=op.f("pk_store_voices")),
     )
     op.create_table(
-        "text_bands",
-        sa.Column("store_id", sa.String(32), sa.ForeignKey("stores.id", ondelete="CASCADE"), nullable=False),
-        sa.Column("language_id", sa.String(16), nullable=False),
-        sa.Column("band", sa.SmallInteger(), nullable=False),
-        sa.Column("bucket", sa.BigInteger(), nullable=False),
-        sa.Column("product_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["product_id"], ["products.id"], name=op.f("fk_text_bands_product_id_products"), ondelete="CASCADE"
-        ),
-        sa.PrimaryKeyConstraint("store_id", "language_id", "band", "bucket", "product_id", name=op.f("pk_text_bands")),
-    )
-    op.create_index("ix_text_bands_product", "text_bands", ["product_id", "language_id"])
-    op.create_table(
         "quality_tallies",
         sa.Column("batch_id", sa.String(64), sa.ForeignKey("batches.id"), nullable=False),
         sa.Column("language_id", sa.String(16), nullable=False),
@@ -60,6 +51,11 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("batch_id", "language_id", "name", name=op.f("pk_quality_tallies")),
     )
     op.create_index(op.f("ix_quality_tallies_store_id"), "quality_tallies", ["store_id"])
+    with op.batch_alter_table("descriptions", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("text_signature", sa.LargeBinary(), nullable=True))
+        for band in BANDS:
+            batch_op.add_column(sa.Column(f"band_{band}", sa.BigInteger(), nullable=True))
+            batch_op.create_index(f"ix_descriptions_band_{band}", ["store_id", "language_id", f"band_{band}"])
     with op.batch_alter_table("description_versions", schema=None) as batch_op:
         batch_op.add_column(sa.Column("store_id", sa.String(32), nullable=True))
         batch_op.add_column(
@@ -109,8 +105,11 @@ def downgrade() -> None:
         batch_op.drop_column("language_id")
         batch_op.drop_column("product_id")
         batch_op.drop_column("store_id")
+    with op.batch_alter_table("descriptions", schema=None) as batch_op:
+        for band in BANDS:
+            batch_op.drop_index(f"ix_descriptions_band_{band}")
+            batch_op.drop_column(f"band_{band}")
+        batch_op.drop_column("text_signature")
     op.drop_index(op.f("ix_quality_tallies_store_id"), table_name="quality_tallies")
     op.drop_table("quality_tallies")
-    op.drop_index("ix_text_bands_product", table_name="text_bands")
-    op.drop_table("text_bands")
     op.drop_table("store_voices")
