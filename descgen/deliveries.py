@@ -27,7 +27,7 @@ import logging
 import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -225,32 +225,29 @@ def judge_deliveries(
                 title=task.title,
             )
             judged.append(Judged(task, delivery.batch_id, judgement, None))
-    accepted = [j for j in judged if j.judgement.verdict == Verdict.ACCEPT and j.judgement.html is not None and gate]
+    if not gate:
+        return judged
+    return _read_for_the_gate(judged)
+
+
+def _read_for_the_gate(judged: list[Judged]) -> list[Judged]:
+    """Each accepted answer with the gate's reading: its plain text and its sketch (made in bulk)."""
+    accepted = [j for j in judged if j.judgement.verdict == Verdict.ACCEPT and j.judgement.html is not None]
     plains = [normalized(j.judgement.html or "") for j in accepted]
-    read = dict(
-        zip(
-            (j.task.id for j in accepted),
-            (
-                Candidate(
-                    html=j.judgement.html or "",
-                    raw_body=j.judgement.raw_body,
-                    meta_title=j.judgement.meta_title or "",
-                    meta_description=j.judgement.meta_description or "",
-                    meta_derived=j.judgement.meta_derived,
-                    plain=plain,
-                    sketch=sketch,
-                )
-                for j, plain, sketch in zip(
-                    accepted,
-                    plains,
-                    sketches([(p, j.task.language_id) for j, p in zip(accepted, plains, strict=True)]),
-                    strict=True,
-                )
-            ),
-            strict=True,
+    made = sketches([(plain, j.task.language_id) for j, plain in zip(accepted, plains, strict=True)])
+    read: dict[int, Candidate] = {}
+    for j, plain, sketch in zip(accepted, plains, made, strict=True):
+        answer = j.judgement
+        read[j.task.id] = Candidate(
+            html=answer.html or "",
+            raw_body=answer.raw_body,
+            meta_title=answer.meta_title or "",
+            meta_description=answer.meta_description or "",
+            meta_derived=answer.meta_derived,
+            plain=plain,
+            sketch=sketch,
         )
-    )
-    return [Judged(j.task, j.batch_id, j.judgement, read.get(j.task.id)) for j in judged]
+    return [replace(j, candidate=read.get(j.task.id)) for j in judged]
 
 
 def band_keys(judged: Sequence[Judged]) -> dict[BandKey, set[int]]:
