@@ -24,12 +24,12 @@ from descgen.db.session import make_engine, session_scope
 from descgen.db.status import batches, monthly_costs, quality_report, task_states
 from descgen.db.voices import VoiceError, current_voice, parse_voice, set_voice
 from descgen.quality.report import render
-from descgen.settings import get_settings
+from descgen.settings import DatabaseSettings, get_settings
 from descgen.verdicts import PublishRules
 
 
 def _database_url() -> str:
-    return get_settings().database_url
+    return DatabaseSettings().database_url  # the AWS locations are not needed to read the database
 
 
 def cmd_migrate(_: argparse.Namespace) -> int:

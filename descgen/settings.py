@@ -19,14 +19,17 @@ from descgen.model_catalog import ModelInfo, ModelQuota, QuotaOverride, check_us
 RemainderPolicy = Literal["defer", "on_demand"]
 
 
-class Settings(BaseSettings):
+class DatabaseSettings(BaseSettings):
+    """Only where the database is: what the operator's commands need (no AWS location)."""
+
     model_config = SettingsConfigDict(
         env_prefix="DESCGEN_", env_file=".env", env_nested_delimiter="__", extra="ignore", frozen=True
     )
 
-    # --- database ---
     database_url: str = Field("sqlite:///descgen.sqlite3", description="SQLAlchemy URL; PostgreSQL in production")
 
+
+class Settings(DatabaseSettings):
     # --- AWS locations (Terraform outputs) ---
     aws_region: str = "us-east-1"
     bucket: str = Field(description="bucket holding input/ and output/")

@@ -154,3 +154,16 @@ def test_the_quality_report_of_a_store_from_the_command_line(configured, engine,
     assert "| duplicate | 67% | 67% |" in out
     assert "1 × language: written in fr # not de" in out
     assert "P3/de (sent back): quality: duplicate: 1.00 similar to product P1's text" in out
+
+
+def test_the_operators_commands_need_only_the_database_url(database_url, engine, monkeypatch, capsys):
+    # GIVEN only DESCGEN_DATABASE_URL, as after make demo (no AWS location configured anywhere)
+    for key in ("DESCGEN_BUCKET", "DESCGEN_TOPIC_ARN", "DESCGEN_QUEUE_URL", "DESCGEN_DLQ_URL"):
+        monkeypatch.delenv(key, raising=False)
+    monkeypatch.setenv("DESCGEN_DATABASE_URL", database_url)
+    load(engine, catalog("bare", products=1, languages=("en",)))
+    # WHEN the operator reads the voice and the quality report
+    # THEN both answer, with no "Field required" for settings they do not use
+    assert run("voice", "show", "bare") == 0
+    assert run("quality", "bare") == 0
+    assert "No answers met the quality gate yet." in capsys.readouterr().out
