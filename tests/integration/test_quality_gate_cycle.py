@@ -11,7 +11,7 @@ import uuid
 from urllib.parse import quote
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from descgen.contract.keys import OUTPUT_SUFFIX, output_folder
 from descgen.contract.records import make_record_id
@@ -238,3 +238,32 @@ def test_a_full_receive_of_a_thousand_answers_is_gated_in_one_transaction(engine
         indexed = session.scalars(select(Description).where(Description.band_7.is_not(None))).all()
     assert len(indexed) == 1200
     assert all(len(d.text_signature or b"") == NUM_PERM * 2 for d in indexed)
+
+
+def test_an_answer_held_for_review_is_a_draft_not_the_current_description(engine):
+    # GIVEN a product described before, and the answers of a new batch for it and for a new one,
+    # both missing their keyword (the default outcome of the keyword check is hold)
+    store = load(engine, catalog("held", products=2, languages=("en",)))
+    first_batch, [first] = submit(engine, store, limit=1)
+    with session_scope(engine) as session:
+        apply_pages(session, [page(first_batch, answer(engine, first))], RULES, RetryBudget(3, 10))
+        before = session.scalars(select(Description.html)).all()
+        session.execute(update(GenerationTask).values(state="pending", batch_id=None))
+    batch_id, tasks = submit(engine, store)
+    missing = {t.id: good_body(engine, t).replace(f"kw{i}", "something") for i, t in enumerate(tasks, start=1)}
+    # WHEN the drain applies them
+    with session_scope(engine) as session:
+        report = apply_pages(
+            session, [page(batch_id, *(answer(engine, t, missing[t.id]) for t in tasks))], RULES, RetryBudget(3, 10)
+        )
+    # THEN both are drafts with their scores; the current descriptions are as they were; the tasks are done
+    assert (report.held, report.applied) == (2, 0)
+    with session_scope(engine) as session:
+        assert session.scalars(select(Description.html)).all() == before
+        drafts = session.scalars(select(DescriptionVersion).where(DescriptionVersion.status == "draft")).all()
+        assert len(drafts) == 2
+        assert all(d.version is None and d.quality["outcome"] == "hold" for d in drafts)
+        assert sorted(d.description_id is None for d in drafts) == [False, True]  # one has no description yet
+    states = outcome(engine)
+    assert {state for state, _ in states.values()} == {"done"}
+    assert all(reason.startswith("held for review: keywords:") for _, reason in states.values())
