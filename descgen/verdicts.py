@@ -45,7 +45,7 @@ from enum import StrEnum
 
 from descgen.contract.messages import RecordResult
 from descgen.contract.records import MARKER_PATTERN, make_marker
-from descgen.quality.normalize import FENCE, MARKER_SHAPE, foreign_markers, normalized
+from descgen.quality.normalize import FENCE, MARKER_SHAPE, foreign_markers, has_fence, normalized
 from descgen.sanitize import plain_text, sanitize_html
 from descgen.settings import Settings
 from descgen.structured_output import InvalidAnswer, derived_meta, parse_answer
@@ -190,7 +190,7 @@ def _judge_html(body: str, rules: PublishRules) -> Judgement:
     if MARKER_SHAPE.search(glued):
         # the task's own marker in a disguise the raw text hid: a reader would see it
         return Judgement(Verdict.RETRY, reason="a marker left in the text")
-    if FENCE.search(glued):
+    if has_fence([html]):
         return Judgement(Verdict.RETRY, reason="a code fence left in the text")
     return Judgement(Verdict.ACCEPT, html=html, raw_body=body)
 

@@ -5,7 +5,6 @@ drain's Prefect artifact and ``descgen quality STORE``."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from descgen.quality.voice import Check
@@ -73,7 +72,3 @@ def render(report: QualityReport) -> str:
 
 def top(reasons: Counter[str], limit: int = TOP_REASONS) -> list[tuple[str, int]]:
     return reasons.most_common(limit)
-
-
-def worst_of(entries: Sequence[tuple[float, str, str]], limit: int) -> list[tuple[float, str, str]]:
-    return sorted(entries)[:limit]
