@@ -16,10 +16,12 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from sqlalchemy.orm import Session
+
 from descgen.db import migrate
 from descgen.db.catalog import load_catalog, mark_human_edited, sync_tasks
 from descgen.db.descriptions import roll_back_batch
-from descgen.db.models import Batch
+from descgen.db.models import Batch, Store
 from descgen.db.session import make_engine, session_scope
 from descgen.db.status import batches, monthly_costs, quality_report, task_states
 from descgen.db.voices import VoiceError, current_voice, parse_voice, set_voice
@@ -92,8 +94,18 @@ def cmd_rollback_batch(args: argparse.Namespace) -> int:
     return 0
 
 
+def _no_store(session: Session, store_id: str) -> bool:
+    """True, with a one-line error, when the store does not exist (a typo must not answer with defaults)."""
+    if session.get(Store, store_id) is not None:
+        return False
+    print(f"error: no store {store_id!r} (load its catalog first, or check the spelling)", file=sys.stderr)
+    return True
+
+
 def cmd_voice_show(args: argparse.Namespace) -> int:
     with session_scope(make_engine(_database_url())) as session:
+        if _no_store(session, args.store):
+            return 2
         version, voice = current_voice(session, args.store)
     label = f"version {version}" if version else "the default voice (never set)"
     print(f"# brand voice of {args.store}: {label}, prompt digest {voice.prompt_digest()}")
@@ -129,6 +141,11 @@ def cmd_voice_set(args: argparse.Namespace) -> int:
 
 def cmd_quality(args: argparse.Namespace) -> int:
     with session_scope(make_engine(_database_url())) as session:
+        if _no_store(session, args.store):
+            return 2
+        if args.batch and session.get(Batch, args.batch) is None:
+            print(f"error: no batch {args.batch!r} (descgen status {args.store} lists them)", file=sys.stderr)
+            return 2
         print(render(quality_report(session, args.store, args.batch)))
     return 0
 

@@ -167,3 +167,13 @@ def test_the_operators_commands_need_only_the_database_url(database_url, engine,
     assert run("voice", "show", "bare") == 0
     assert run("quality", "bare") == 0
     assert "No answers met the quality gate yet." in capsys.readouterr().out
+    # AND a typo in a store or batch id is one line on stderr, exit 2, never a report of defaults
+    assert run("quality", "baer") == 2
+    assert run("voice", "show", "baer") == 2
+    assert run("quality", "bare", "--batch", "nope") == 2
+    errors = capsys.readouterr().err.strip().splitlines()
+    assert errors == [
+        "error: no store 'baer' (load its catalog first, or check the spelling)",
+        "error: no store 'baer' (load its catalog first, or check the spelling)",
+        "error: no batch 'nope' (descgen status bare lists them)",
+    ]
