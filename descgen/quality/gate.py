@@ -47,7 +47,11 @@ META_DESCRIPTION_RANGE = (50, 160)
 # characters from the middle of the text: fastText costs ~0.1 µs a character, and a title at the start cannot sway it
 _LANGUAGE_SAMPLE = 160
 _MIN_TEXT_FOR_LANGUAGE = 10
-_LANGUAGE_ALIASES = {"nb": "no", "nn": "no", "iw": "he", "in": "id", "ji": "yi"}
+_LANGUAGE_GUESSES = 5
+_NOT_THE_LANGUAGE = 0.05  # the requested language's probability under this: not written in it
+# codes fastText (or a store) uses for the same language, or for languages it cannot tell apart
+# reliably (Bosnian, Croatian, Serbian and Serbo-Croatian): each maps to one
+_LANGUAGE_ALIASES = {"nb": "no", "nn": "no", "iw": "he", "in": "id", "ji": "yi", "bs": "hr", "sr": "hr", "sh": "hr"}
 _OUTCOME_RANK: dict[Outcome, int] = {"publish": 0, "hold": 1, "retry": 2}
 _EMPTY_ELEMENT = re.compile(r"<([a-z0-9]+)>\s*</\1>")
 _BLOCK = re.compile(r"<(p|ul|ol)>.*?</\1>", re.DOTALL)
@@ -150,13 +154,16 @@ def _detector() -> LangDetector:
     return LangDetector(LangDetectConfig(model="lite", max_input_length=None, normalize_input=False))
 
 
-def detect_language(text: str) -> tuple[str, float]:
-    """The most likely language of a normalized text and its probability."""
+def detect_language(text: str) -> dict[str, float]:
+    """The likely languages of a normalized text and their probabilities (aliases merged), best first."""
     middle = max(0, len(text) // 2 - _LANGUAGE_SAMPLE // 2)
     sample = text[middle : middle + _LANGUAGE_SAMPLE] if len(text) > _LANGUAGE_SAMPLE else text
-    best = _detector().detect(sample, model="lite", k=1)[0]
-    code = str(best["lang"]).split("-")[0].lower()
-    return _LANGUAGE_ALIASES.get(code, code), float(best["score"])
+    found: dict[str, float] = {}
+    for guess in _detector().detect(sample, model="lite", k=_LANGUAGE_GUESSES):
+        code = str(guess["lang"]).split("-")[0].lower()
+        code = _LANGUAGE_ALIASES.get(code, code)
+        found[code] = found.get(code, 0.0) + float(guess["score"])
+    return dict(sorted(found.items(), key=lambda item: -item[1]))
 
 
 def _language(plain: str, language_id: str, voice: BrandVoice) -> CheckResult:
@@ -164,11 +171,15 @@ def _language(plain: str, language_id: str, voice: BrandVoice) -> CheckResult:
     wanted = _LANGUAGE_ALIASES.get(wanted, wanted)
     if len(plain.strip()) < _MIN_TEXT_FOR_LANGUAGE:
         return CheckResult(Check.LANGUAGE, 0.0, True, "too short to tell")
-    found, score = detect_language(plain)
+    guesses = detect_language(plain)
+    found, score = next(iter(guesses.items()))
+    share = guesses.get(wanted, 0.0)
     if found == wanted:
         return CheckResult(Check.LANGUAGE, score, True, f"{found} ({score:.2f})")
-    confident = score >= voice.thresholds.language_confidence
-    return CheckResult(Check.LANGUAGE, 1 - score, not confident, f"written in {found} ({score:.2f}), not {language_id}")
+    # wrong when the detector is sure of another language, or all but sure it is not this one
+    wrong = score >= voice.thresholds.language_confidence or share < _NOT_THE_LANGUAGE
+    reason = f"written in {found} ({score:.2f}), not {language_id} ({share:.2f})"
+    return CheckResult(Check.LANGUAGE, share, not wrong, reason)
 
 
 def text_length(plain: str, language_id: str) -> int:
