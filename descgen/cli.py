@@ -1,7 +1,8 @@
 """``descgen``: the commands an operator runs by hand.
 
 descgen migrate                      create or upgrade the database schema
-descgen load-catalog FILE            load a catalog document (store, languages, products)
+descgen load-catalog FILE            load a catalog (descgen's JSON, or JSON Lines); [--skip-invalid]
+descgen catalog schema               the catalog format as JSON Schema
 descgen status STORE                 tasks by state and the store's batches
 descgen voice show STORE             the store's brand voice (JSON) and its version
 descgen voice set STORE FILE         a new voice version from a JSON file (regenerates the store once)
@@ -18,8 +19,9 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from descgen.catalog_import import CatalogError, read_catalog, schema
 from descgen.db import migrate
-from descgen.db.catalog import load_catalog, mark_human_edited, sync_tasks
+from descgen.db.catalog import load_parsed, mark_human_edited, sync_tasks
 from descgen.db.descriptions import roll_back_batch
 from descgen.db.models import Batch, Store
 from descgen.db.session import make_engine, session_scope
@@ -41,9 +43,26 @@ def cmd_migrate(_: argparse.Namespace) -> int:
 
 
 def cmd_load_catalog(args: argparse.Namespace) -> int:
-    with session_scope(make_engine(_database_url())) as session:
-        store_id, written = load_catalog(session, json.loads(Path(args.file).read_text()))
-    print(f"store {store_id}: {written} products written")
+    try:
+        catalog = read_catalog(Path(args.file), skip_invalid=args.skip_invalid)
+    except (OSError, CatalogError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    try:
+        with session_scope(make_engine(_database_url())) as session:
+            store_id, written = load_parsed(session, catalog)
+    except CatalogError as error:
+        print(f"error: {args.file}: {error}", file=sys.stderr)
+        return 2
+    for problem in catalog.problems:
+        print(f"skipped: {problem}", file=sys.stderr)
+    skipped = f", {len(catalog.problems)} invalid rows skipped" if catalog.problems else ""
+    print(f"store {store_id}: {len(catalog.products)} products read, {written} written{skipped}")
+    return 0
+
+
+def cmd_catalog_schema(_: argparse.Namespace) -> int:
+    print(json.dumps(schema(), indent=2, ensure_ascii=False))
     return 0
 
 
@@ -169,9 +188,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="descgen", description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("migrate", help="create or upgrade the database schema").set_defaults(run=cmd_migrate)
-    load = commands.add_parser("load-catalog", help="load a catalog document")
+    load = commands.add_parser("load-catalog", help="load a catalog: descgen's JSON, or JSON Lines (.jsonl)")
     load.add_argument("file")
+    load.add_argument(
+        "--skip-invalid", action="store_true", help="load the valid rows and list the bad ones (default: load nothing)"
+    )
     load.set_defaults(run=cmd_load_catalog)
+    catalog_commands = commands.add_parser("catalog", help="the catalog format").add_subparsers(
+        dest="catalog_command", required=True
+    )
+    catalog_commands.add_parser("schema", help="the catalog's JSON Schema").set_defaults(run=cmd_catalog_schema)
     status = commands.add_parser("status", help="tasks by state and batches of a store")
     status.add_argument("store")
     status.set_defaults(run=cmd_status)

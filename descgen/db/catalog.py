@@ -8,54 +8,24 @@ fingerprint changed. Everything else is left alone.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from descgen.contract.records import LANGUAGE_ID_PATTERN, PRODUCT_ID_PATTERN
+from descgen.catalog_import import CatalogError, ParsedCatalog, ProductIn, parse_document
+from descgen.contract.records import LANGUAGE_ID_PATTERN
 from descgen.db.descriptions import write_version
 from descgen.db.models import Description, GenerationTask, Language, Product, Store, StoreLanguage, utcnow
-from descgen.db.voices import current_voice, parse_voice, set_voice
+from descgen.db.voices import current_voice, set_voice
 from descgen.fingerprint import fingerprint
 from descgen.lifecycle import OPEN_STATES, TaskState, check_transition, legal_sources
 from descgen.prompts import ProductFacts, prompt_version
 from descgen.sanitize import sanitize_html
 from descgen.stores import check_store_id
 from descgen.verdicts import PublishRules
-
-
-class CatalogError(ValueError):
-    """Catalog data that descgen refuses to store (with the product named)."""
-
-
-@dataclass(frozen=True)
-class ProductRecord:
-    external_id: str
-    title: str
-    seo_keywords: tuple[str, ...] = ()
-    attributes: Mapping[str, str] = field(default_factory=dict)
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> ProductRecord:
-        try:
-            record = cls(
-                external_id=str(data["id"]),
-                title=str(data["title"]),
-                seo_keywords=tuple(str(k) for k in data.get("seo_keywords", ())),
-                attributes={str(k): str(v) for k, v in dict(data.get("attributes", {})).items()},
-            )
-        except (KeyError, TypeError, ValueError) as error:
-            raise CatalogError(f"product {data.get('id', '?')!r}: {error!r}") from error
-        if not PRODUCT_ID_PATTERN.fullmatch(record.external_id):
-            raise CatalogError(
-                f"product id {record.external_id!r} must match {PRODUCT_ID_PATTERN.pattern} (it goes into the marker)"
-            )
-        if not record.title.strip():
-            raise CatalogError(f"product {record.external_id!r} has an empty title")
-        return record
 
 
 def facts(product: Product) -> ProductFacts:
@@ -91,21 +61,21 @@ def ensure_store(session: Session, store_id: str, name: str, languages: Mapping[
     session.flush()
 
 
-def upsert_products(session: Session, store_id: str, records: Iterable[ProductRecord]) -> int:
+def upsert_products(session: Session, store_id: str, records: Iterable[ProductIn]) -> int:
     """Insert new products and update changed ones; returns how many were written."""
     current = {p.external_id: p for p in session.scalars(select(Product).where(Product.store_id == store_id))}
     written = 0
     for record in records:
-        product = current.get(record.external_id)
+        product = current.get(record.id)
         values = {
             "title": record.title,
             "seo_keywords": list(record.seo_keywords),
             "attributes": dict(record.attributes),
         }
         if product is None:
-            product = Product(store_id=store_id, external_id=record.external_id, **values)
+            product = Product(store_id=store_id, external_id=record.id, **values)
             session.add(product)
-            current[record.external_id] = product
+            current[record.id] = product
             written += 1
         elif any(getattr(product, key) != value for key, value in values.items()):
             for key, value in values.items():
@@ -250,15 +220,15 @@ def mark_human_edited(
 def load_catalog(session: Session, data: Mapping[str, Any]) -> tuple[str, int]:
     """A catalog document (``local/sample_catalog.json`` is one) -> (store id, products written).
 
-    ``store.voice``, if present, is the store's brand voice (``quality/voice.py``).
+    Checked against the strict schema first (``catalog_import``): any bad row, nothing loaded.
     """
-    try:
-        store = data["store"]
-        store_id, name, languages = store["id"], store["name"], dict(store["languages"])
-        records = [ProductRecord.from_dict(item) for item in data["products"]]
-    except (KeyError, TypeError) as error:
-        raise CatalogError(f"not a catalog document: missing or bad {error}") from error
-    ensure_store(session, store_id, name, languages)
-    if "voice" in store:  # optional: the store's brand voice, a new version if it changed
-        set_voice(session, store_id, parse_voice(store["voice"], f"store {store_id}"))
-    return store_id, upsert_products(session, store_id, records)
+    return load_parsed(session, parse_document(data))
+
+
+def load_parsed(session: Session, catalog: ParsedCatalog) -> tuple[str, int]:
+    """A checked catalog -> (store id, products written); ``store.voice``, if present, is a new voice version."""
+    store = catalog.store
+    ensure_store(session, store.id, store.name, store.languages)
+    if store.voice is not None:
+        set_voice(session, store.id, store.voice)
+    return store.id, upsert_products(session, store.id, catalog.products)

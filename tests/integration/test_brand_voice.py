@@ -7,12 +7,12 @@ import json
 import pytest
 from sqlalchemy import update
 
-from descgen.db.catalog import load_catalog, sync_tasks
+from descgen.db.catalog import CatalogError, load_catalog, sync_tasks
 from descgen.db.models import Batch, GenerationTask, StoreVoice
 from descgen.db.results import apply_pages
 from descgen.db.session import session_scope
 from descgen.db.status import task_states
-from descgen.db.voices import VoiceError, current_voice, set_voice
+from descgen.db.voices import current_voice, set_voice
 from descgen.generation import plan_without_changes
 from descgen.lifecycle import RetryBudget, TaskState
 from descgen.quality.voice import BrandVoice, Check, GlossaryTerm
@@ -95,10 +95,16 @@ def test_the_catalog_file_sets_the_voice_and_a_bad_voice_is_refused_with_its_fie
     assert version == 1
     assert voice.glossary == [GlossaryTerm(term="tent", translations={"de": "Zelt"})]
     document["store"]["voice"] = {"length": {"de": {"min": 300, "max": 200}}}
-    with session_scope(engine) as session, pytest.raises(VoiceError, match=r"voice field length\.de.*above max"):
+    with (
+        session_scope(engine) as session,
+        pytest.raises(CatalogError, match=r"store: field voice\.length\.de: .*above max"),
+    ):
         load_catalog(session, document)
     document["store"]["voice"] = {"tone": "x", "colour": "blue"}
-    with session_scope(engine) as session, pytest.raises(VoiceError, match="voice field colour: Extra inputs"):
+    with (
+        session_scope(engine) as session,
+        pytest.raises(CatalogError, match=r"store: field voice\.colour: Extra inputs"),
+    ):
         load_catalog(session, document)
 
 

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from descgen import cli
-from descgen.db.models import Batch, Description
+from descgen.db.models import Batch, Description, Product
 from descgen.db.results import apply_pages
 from descgen.db.session import session_scope
 from descgen.lifecycle import RetryBudget
@@ -83,3 +83,44 @@ def test_load_sync_status_edit_rollback_and_costs(configured, engine, tmp_path, 
 def test_rolling_back_an_unknown_batch_says_so(configured, capsys):
     assert run("rollback-batch", "nope-1") == 1
     assert "no batch nope-1" in capsys.readouterr().err
+
+
+def test_a_bad_catalog_file_is_one_line_exit_2_and_the_database_unchanged(configured, engine, tmp_path, capsys):
+    good = catalog("strict", products=2, languages=("en",))
+    assert run("load-catalog", write(tmp_path / "good.json", good)) == 0
+    capsys.readouterr()
+    bad = catalog("strict", products=3, languages=("en",))
+    bad["products"][0]["title"] = "Renamed"  # a good change that must not land with the bad row
+    bad["products"][2]["seo_keywords"] = "tent, camping"
+    for path in (write(tmp_path / "bad.json", bad), tmp_path / "missing.json", write(tmp_path / "x.json", "{nope")):
+        assert run("load-catalog", path) == 2
+    errors = capsys.readouterr().err.strip().splitlines()
+    assert len(errors) == 3
+    assert errors[0].startswith(f"error: {tmp_path / 'bad.json'}: row 3, product 'P3': field seo_keywords:")
+    assert "No such file" in errors[1]
+    assert "not JSON" in errors[2]
+    with session_scope(engine) as session:
+        titles = sorted(session.scalars(select(Product.title)))
+    assert titles == ["Product 1", "Product 2"]
+
+
+def test_json_lines_load_and_skip_invalid_lists_the_bad_rows(configured, engine, tmp_path, capsys):
+    document = catalog("lines", products=3, languages=("en", "de"))
+    document["products"][1]["attributes"] = {"size": 2}
+    lines = [json.dumps({"store": document["store"]})] + [json.dumps(p) for p in document["products"]]
+    path = tmp_path / "catalog.jsonl"
+    path.write_text("\n".join(lines) + "\n")
+    assert run("load-catalog", path) == 2
+    assert run("load-catalog", path, "--skip-invalid") == 0
+    captured = capsys.readouterr()
+    assert "store lines: 2 products read, 2 written, 1 invalid rows skipped" in captured.out
+    assert (
+        f"skipped: {path}: row 3, product 'P2': field attributes.size: Input should be a valid string" in captured.err
+    )
+    assert run("catalog", "schema") == 0
+    assert json.loads(capsys.readouterr().out)["properties"]["products"]["type"] == "array"
+
+
+def write(path, content) -> object:
+    path.write_text(content if isinstance(content, str) else json.dumps(content))
+    return path

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from descgen.contract.messages import RecordResult
 from descgen.db.catalog import CatalogError, mark_human_edited, sync_tasks
 from descgen.db.descriptions import roll_back_batch
-from descgen.db.models import Batch, Description, DescriptionVersion, GenerationTask
+from descgen.db.models import Batch, Description, DescriptionVersion, GenerationTask, Store
 from descgen.db.results import apply_pages
 from descgen.db.session import session_scope
 from descgen.db.status import task_states
@@ -265,5 +265,7 @@ def test_rolling_back_a_batch_still_in_flight_makes_its_late_results_stale(engin
 
 
 def test_a_language_id_that_cannot_go_into_a_marker_is_refused_when_the_catalog_loads(engine):
-    with pytest.raises(CatalogError, match="language id 'en_US' must match"):
+    with pytest.raises(CatalogError, match=r"store: field languages\.en_US\.\[key\]: String should match pattern"):
         load(engine, catalog(languages=("en_US",)))
+    with session_scope(engine) as session:
+        assert session.scalars(select(Store)).all() == []
