@@ -37,7 +37,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import platform
 import sys
 import tempfile
 import time
@@ -49,9 +48,9 @@ from pathlib import Path
 from typing import Any
 
 from moto.core.base_backend import BackendDict
-from sqlalchemy import Engine, func, select, text
+from sqlalchemy import Engine, func, select
 
-from bench.postgres import SERVER_URL, temporary_database
+from bench.postgres import machine, temporary_database
 from bench.sqs_meter import DELETES, RECEIVES, SENDS, SqsMeter, metered_sqs
 from bench.workload import SubmittedBatch, bedrock_job_id, submit_batch, write_output_file
 from descgen.aws.clients import make_clients, session_from_settings
@@ -509,12 +508,7 @@ def write_results(today: datetime, rows: list[Figures], checks: list[Check], ela
     document = {
         "command": "make bench  (or: .venv/bin/python -m bench.drain_throughput)",
         "ran_at": today.isoformat(timespec="seconds"),
-        "machine": {
-            "cpus": os.cpu_count(),
-            "python": platform.python_version(),
-            "platform": platform.platform(),
-            "postgresql": _postgres_version(),
-        },
+        "machine": machine(),
         "default_page_size": DEFAULT_PAGE_SIZE,
         "scenarios": [row.to_json() for row in rows],
         "targets": [asdict(check) for check in checks],
@@ -523,15 +517,6 @@ def write_results(today: datetime, rows: list[Figures], checks: list[Check], ela
     }
     path.write_text(json.dumps(document, indent=2) + "\n")
     return path
-
-
-def _postgres_version() -> str:
-    engine = make_engine(f"{SERVER_URL}/postgres")
-    try:
-        with engine.connect() as connection:
-            return str(connection.execute(text("SHOW server_version")).scalar())
-    finally:
-        engine.dispose()
 
 
 if __name__ == "__main__":

@@ -1,11 +1,15 @@
-"""A throwaway PostgreSQL database per scenario: created, migrated, and dropped even when the scenario fails."""
+"""A throwaway PostgreSQL database per scenario (created, migrated, and dropped even when the scenario
+fails), and the machine a benchmark ran on, for its results file."""
 
 from __future__ import annotations
 
 import logging
+import os
+import platform
 import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from sqlalchemy import create_engine, text
 
@@ -35,3 +39,19 @@ def temporary_database(server_url: str = SERVER_URL) -> Iterator[str]:
                 connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     finally:
         admin.dispose()
+
+
+def machine(server_url: str = SERVER_URL) -> dict[str, Any]:
+    """CPUs, Python, platform and the PostgreSQL server's version: the results file's "machine"."""
+    engine = create_engine(f"{server_url}/postgres")
+    try:
+        with engine.connect() as connection:
+            version = str(connection.execute(text("SHOW server_version")).scalar())
+    finally:
+        engine.dispose()
+    return {
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "postgresql": version,
+    }

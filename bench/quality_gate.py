@@ -43,7 +43,6 @@ import gc
 import io
 import json
 import os
-import platform
 import pstats
 import random
 import sys
@@ -55,9 +54,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, func, select, text
+from sqlalchemy import Engine, func, select
 
-from bench.postgres import SERVER_URL, temporary_database
+from bench.postgres import machine, temporary_database
 from bench.workload import LANGUAGES, catalog_document
 from descgen.contract.messages import RecordResult, ResultPage, TokenUsage
 from descgen.contract.records import find_markers, make_marker, make_record_id
@@ -543,12 +542,7 @@ def write_results(today: datetime, figures: Figures, elapsed: float) -> Path:
     document = {
         "command": "make bench-quality  (or: .venv/bin/python -m bench.quality_gate)",
         "ran_at": today.isoformat(timespec="seconds"),
-        "machine": {
-            "cpus": os.cpu_count(),
-            "python": platform.python_version(),
-            "platform": platform.platform(),
-            "postgresql": _postgres_version(),
-        },
+        "machine": machine(),
         "products": figures.products,
         "records": figures.records,
         "sqs": "in-process",
@@ -577,15 +571,6 @@ def write_results(today: datetime, figures: Figures, elapsed: float) -> Path:
     }
     path.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
     return path
-
-
-def _postgres_version() -> str:
-    engine = make_engine(f"{SERVER_URL}/postgres")
-    try:
-        with engine.connect() as connection:
-            return str(connection.execute(text("SHOW server_version")).scalar())
-    finally:
-        engine.dispose()
 
 
 def _modes() -> Iterator[bool]:

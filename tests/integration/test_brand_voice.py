@@ -20,7 +20,7 @@ from descgen.settings import Settings, get_settings
 from descgen.verdicts import PublishRules
 from local.offline_writer import describe_product
 from tests.builders import MODEL, answer, catalog, good_body, load, page, submit
-from tests.integration.test_cli import configured, run  # noqa: F401  (fixtures and helpers shared)
+from tests.integration.test_cli import configured, run  # noqa: F401  (a fixture, used as an argument)
 
 
 def settings(engine) -> Settings:
@@ -108,7 +108,7 @@ def test_the_catalog_file_sets_the_voice_and_a_bad_voice_is_refused_with_its_fie
         load_catalog(session, document)
 
 
-def test_the_cli_shows_and_sets_a_voice_and_says_what_a_change_means(configured, engine, tmp_path, capsys):  # noqa: F811
+def test_the_cli_shows_and_sets_a_voice_and_says_what_a_change_means(configured, engine, tmp_path, capsys):
     load(engine, catalog("cli", products=1, languages=("en",)))
     voice_file = tmp_path / "voice.json"
     voice_file.write_text(json.dumps({"tone": "warm", "forbidden": ["cheap"]}))
@@ -136,7 +136,7 @@ def test_the_cli_shows_and_sets_a_voice_and_says_what_a_change_means(configured,
     assert "voice field examples" in errors[1]
 
 
-def test_the_quality_report_of_a_store_from_the_command_line(configured, engine, capsys):  # noqa: F811
+def test_the_quality_report_of_a_store_from_the_command_line(configured, engine, capsys):
     # GIVEN a batch whose answers met the gate: one good, one in the wrong language, one a copy of the first
     store = load(engine, catalog("report", products=3, languages=("de",)))
     batch_id, [first, second, third] = submit(engine, store)

@@ -7,7 +7,6 @@ test reads what was stored and what each task became.
 from __future__ import annotations
 
 import json
-import uuid
 from urllib.parse import quote
 
 import pytest
@@ -24,10 +23,15 @@ from descgen.lifecycle import RetryBudget
 from descgen.quality.near_duplicates import NUM_PERM
 from descgen.quality.normalize import FENCE, MARKER_SHAPE, normalized
 from descgen.quality.voice import BrandVoice, Check, LengthTarget
-from descgen.settings import Settings
 from descgen.verdicts import PublishRules
 from tests.builders import answer, catalog, good_body, load, page, submit
-from tests.integration.test_lambda_handlers import event, load_handler
+from tests.integration.test_drain_failures import settings_for
+from tests.integration.test_lambda_handlers import (  # noqa: F401  (fixtures are imported to be used as arguments)
+    bucket,
+    event,
+    load_handler,
+    queue_url,
+)
 
 JAPANESE_29 = "この軽量テントは雨の夜も快適で、設営は三分で終わります。"  # a real sentence, 29 characters
 RULES = PublishRules(frozenset({"p", "ul", "li", "span", "strong", "em"}), {}, 6000)
@@ -38,18 +42,6 @@ FRENCH = (
     "<p>Les coutures sont étanches et le sol renforcé résiste à l'humidité du terrain, "
     "même après plusieurs nuits sous l'orage.</p>"
 )
-
-
-@pytest.fixture
-def bucket(aws) -> str:
-    name = f"gate-{uuid.uuid4().hex[:8]}"
-    aws("s3").create_bucket(Bucket=name)
-    return name
-
-
-@pytest.fixture
-def queue_url(aws) -> str:
-    return aws("sqs").create_queue(QueueName=f"gate-{uuid.uuid4().hex[:8]}")["QueueUrl"]
 
 
 @pytest.fixture
@@ -146,14 +138,7 @@ def test_what_a_careful_reviewer_worries_about_never_reaches_the_shop(engine, aw
     ]
     # WHEN the job's output goes through the parse Lambda and the drain
     run_job_output(aws, bucket, parse_output, batch_id, lines)
-    settings = Settings(
-        database_url=engine.url.render_as_string(hide_password=False),
-        bucket=bucket,
-        topic_arn="unused",
-        queue_url=queue_url,
-        dlq_url=queue_url,
-        receive_wait_seconds=0,
-    )
+    settings = settings_for(engine.url.render_as_string(hide_password=False), queue_url)
     report = drain(engine, aws("sqs"), settings, max_messages=100, max_seconds=60)
     states, descriptions = outcome(engine), stored(engine)
     # THEN no disguised foreign marker was published, and nothing of the smuggled text either
@@ -198,14 +183,7 @@ def test_a_description_repeating_one_stored_by_an_earlier_drain_is_caught(engine
     # GIVEN a store whose first batch published product P1's text
     store = load(engine, catalog("dupes", products=2, languages=("en",)))
     first_batch, [first] = submit(engine, store, limit=1)
-    settings = Settings(
-        database_url=engine.url.render_as_string(hide_password=False),
-        bucket=bucket,
-        topic_arn="unused",
-        queue_url=queue_url,
-        dlq_url=queue_url,
-        receive_wait_seconds=0,
-    )
+    settings = settings_for(engine.url.render_as_string(hide_password=False), queue_url)
     body = good_body(engine, first)
     run_job_output(
         aws, bucket, parse_output, first_batch, [converse_line(make_record_id(first.id, first.sends), "#P1#en#" + body)]
