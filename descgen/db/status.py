@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from descgen.db.models import Batch, DescriptionVersion, GenerationTask, Product, QualityTally
 from descgen.deliveries import QualityStats
-from descgen.quality.report import QualityReport, top
+from descgen.quality.report import QualityReport, from_tallies
 
 WORST = 5
 RECENT_VERSIONS = 5000  # the worst answers are looked for among the store's latest scored versions
@@ -76,18 +76,10 @@ def retry_cost(session: Session, retries_by_batch: Counter[str]) -> float:
 
 def drain_quality_report(session: Session, stats: QualityStats) -> QualityReport:
     """One drain's quality report, from what its receives' gates saw."""
-    report = QualityReport("Quality of this drain's answers", counts=stats.by_language(), worst=list(stats.worst))
-    reasons: Counter[str] = Counter()
-    retries: Counter[str] = Counter()
-    for (batch_id, _, _, name), count in stats.tallies.items():
-        if name.startswith("reason:"):
-            reasons[name.removeprefix("reason:")] += count
-        elif name == "outcome:retry":
-            retries[batch_id] += count
-    report.counts = Counter({key: n for key, n in report.counts.items() if not key[1].startswith("reason:")})
-    report.reasons = top(reasons)
+    rows = ((batch_id, language_id, name, n) for (batch_id, _, language_id, name), n in stats.tallies.items())
+    report, retries = from_tallies("Quality of this drain's answers", rows)
+    report.worst = list(stats.worst)
     report.duplicates = list(stats.duplicates)
-    report.retry_records = sum(retries.values())
     report.retry_cost_usd = retry_cost(session, retries)
     return report
 
@@ -95,22 +87,11 @@ def drain_quality_report(session: Session, stats: QualityStats) -> QualityReport
 def quality_report(session: Session, store_id: str, batch_id: str | None = None) -> QualityReport:
     """The store's (or one batch's) quality report, from the tallies and the scored versions."""
     where = [QualityTally.store_id == store_id] + ([QualityTally.batch_id == batch_id] if batch_id else [])
-    report = QualityReport(f"Quality of {store_id}" + (f", batch {batch_id}" if batch_id else ""))
-    reasons: Counter[str] = Counter()
-    retries: Counter[str] = Counter()
-    for row in session.execute(
-        select(QualityTally.batch_id, QualityTally.language_id, QualityTally.name, QualityTally.count.label("n")).where(
-            *where
-        )
-    ):
-        if row.name.startswith("reason:"):
-            reasons[row.name.removeprefix("reason:")] += row.n
-            continue
-        report.counts[(row.language_id, row.name)] += row.n
-        if row.name == "outcome:retry":
-            retries[row.batch_id] += row.n
-    report.reasons = top(reasons)
-    report.retry_records = sum(retries.values())
+    tallies = session.execute(
+        select(QualityTally.batch_id, QualityTally.language_id, QualityTally.name, QualityTally.count).where(*where)
+    )
+    title = f"Quality of {store_id}" + (f", batch {batch_id}" if batch_id else "")
+    report, retries = from_tallies(title, ((b, lang, name, n) for b, lang, name, n in tallies))
     report.retry_cost_usd = retry_cost(session, retries)
     versions = (
         select(DescriptionVersion.quality, DescriptionVersion.language_id, Product.external_id)

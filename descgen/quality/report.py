@@ -5,6 +5,7 @@ drain's Prefect artifact and ``descgen quality STORE``."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from descgen.quality.voice import Check
@@ -19,7 +20,6 @@ class QualityReport:
     reasons: list[tuple[str, int]] = field(default_factory=list)  # most frequent first
     worst: list[tuple[float, str, str]] = field(default_factory=list)  # (mean score, "P1/de", reasons)
     duplicates: list[str] = field(default_factory=list)
-    retry_records: int = 0
     retry_cost_usd: float = 0.0
 
     @property
@@ -34,6 +34,22 @@ class QualityReport:
             passed += count if name == f"{check.value}:passed" else 0
             failed += count if name == f"{check.value}:failed" else 0
         return passed / (passed + failed) if passed + failed else None
+
+
+def from_tallies(title: str, rows: Iterable[tuple[str, str, str, int]]) -> tuple[QualityReport, Counter[str]]:
+    """A report from (batch, language, name, count) tallies, and the records each batch sent back."""
+    report = QualityReport(title)
+    reasons: Counter[str] = Counter()
+    retries: Counter[str] = Counter()
+    for batch_id, language_id, name, count in rows:
+        if name.startswith("reason:"):
+            reasons[name.removeprefix("reason:")] += count
+            continue
+        report.counts[(language_id, name)] += count
+        if name == "outcome:retry":
+            retries[batch_id] += count
+    report.reasons = top(reasons)
+    return report, retries
 
 
 def _percent(value: float | None) -> str:
