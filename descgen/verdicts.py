@@ -45,7 +45,7 @@ from enum import StrEnum
 
 from descgen.contract.messages import RecordResult
 from descgen.contract.records import MARKER_PATTERN, make_marker
-from descgen.quality.normalize import FENCE, MARKER_SHAPE, foreign_markers, has_fence, normalized
+from descgen.quality.normalize import MARKER_SHAPE, foreign_markers, has_fence, normalized
 from descgen.sanitize import plain_text, sanitize_html
 from descgen.settings import Settings
 from descgen.structured_output import InvalidAnswer, derived_meta, parse_answer
@@ -157,25 +157,28 @@ def _judge_structured(text: str, marker: str, rules: PublishRules) -> Judgement:
     except InvalidAnswer as error:
         return Judgement(Verdict.RETRY, reason=readable(str(error)))
     # the JSON's escapes are decoded now: look again, in every field
-    fields = [answer.marker, answer.html, answer.meta_title, answer.meta_description]
-    foreign = foreign_markers(marker, [_LONE_SURROGATE.sub("\ufffd", f) for f in fields])
+    fields = [
+        _LONE_SURROGATE.sub("\ufffd", f)
+        for f in (answer.marker, answer.html, answer.meta_title, answer.meta_description)
+    ]
+    foreign = foreign_markers(marker, fields)
     if foreign:
         return _foreign(foreign, " ".join(fields), marker)
     if not answer.marker.strip():
         return Judgement(Verdict.RETRY, reason="missing marker")
     if answer.marker.strip() != marker:
         return Judgement(Verdict.RETRY, reason=readable(f"marker {answer.marker!r} is not {marker}"))
-    body = _FENCE.sub("", _LONE_SURROGATE.sub("\ufffd", answer.html))
+    body = _FENCE.sub("", fields[1])
     judgement = _judge_html(MARKER_PATTERN.sub("", body).strip(), rules)
     if judgement.verdict != Verdict.ACCEPT:
         return judgement
-    meta_title, meta_description = (plain_text(_LONE_SURROGATE.sub("\ufffd", m)) for m in fields[2:])
+    meta_title, meta_description = (plain_text(m) for m in fields[2:])
     if not meta_title or not meta_description:
         return Judgement(Verdict.RETRY, reason="empty meta title or meta description")
     meta = normalized(meta_title + " " + meta_description, gap="")
     if MARKER_SHAPE.search(meta):
         return Judgement(Verdict.RETRY, reason="a marker in the meta fields")
-    if FENCE.search(meta):
+    if has_fence([meta_title + " " + meta_description]):  # the reading just made, from the cache
         return Judgement(Verdict.RETRY, reason="a code fence in the meta fields")
     return replace(judgement, meta_title=meta_title, meta_description=meta_description)
 
