@@ -14,6 +14,7 @@ from sqlalchemy import select, update
 
 from descgen.contract.keys import OUTPUT_SUFFIX, output_folder
 from descgen.contract.records import make_record_id
+from descgen.db.catalog import mark_human_edited
 from descgen.db.models import Description, DescriptionVersion, GenerationTask, Product
 from descgen.db.results import apply_pages
 from descgen.db.session import session_scope
@@ -245,3 +246,20 @@ def test_an_answer_held_for_review_is_a_draft_not_the_current_description(engine
     states = outcome(engine)
     assert {state for state, _ in states.values()} == {"done"}
     assert all(reason.startswith("held for review: keywords:") for _, reason in states.values())
+
+
+def test_a_held_answer_for_a_text_a_person_wrote_is_not_kept_as_a_draft(engine):
+    # GIVEN a product whose English description a person wrote while its task was in a batch
+    store = load(engine, catalog("person", products=1, languages=("en",)))
+    batch_id, [task] = submit(engine, store)
+    with session_scope(engine) as session:
+        mark_human_edited(session, store, "P1", "en", "<p>Written by hand, with care.</p>", RULES)
+    # WHEN the model's answer arrives and the gate holds it (its keyword is missing)
+    body = good_body(engine, task).replace("kw1", "something")
+    with session_scope(engine) as session:
+        report = apply_pages(session, [page(batch_id, answer(engine, task, body))], RULES, RetryBudget(3, 10))
+    # THEN the person's text stays, no draft is kept for review, and the task says why
+    assert (report.held, report.skipped_human) == (0, 1)
+    with session_scope(engine) as session:
+        assert session.scalars(select(DescriptionVersion.status)).all() == ["published"]
+    assert outcome(engine)["P1/en"] == ("skipped", "human-edited description kept")

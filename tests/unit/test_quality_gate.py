@@ -461,3 +461,16 @@ def test_a_text_the_detector_cannot_place_among_close_languages_is_still_not_ger
     assert german.reason.startswith("written in hr")
     for close in ("hr", "sr", "bs"):
         assert _language(CROATIAN, close, BrandVoice()).passed, close
+
+
+def test_a_text_all_but_surely_not_in_the_requested_language_fails_even_below_the_confidence_threshold():
+    # the voice trusts no single guess under 0.99; French for a German task still has no German in it
+    sure_of_nothing = BrandVoice(thresholds=Thresholds(language_confidence=0.99))
+    french = _language(
+        "cette tente légère protège du vent et de la pluie pendant toutes vos randonnées en montagne "
+        "et se range facilement dans un petit sac",
+        "de",
+        sure_of_nothing,
+    )
+    assert not french.passed
+    assert french.reason.startswith("written in fr")
