@@ -255,11 +255,14 @@ def band_keys(judged: Sequence[Judged]) -> dict[BandKey, set[int]]:
     each with the products whose answers fall in it: a product's own old text is no neighbour."""
     keys: dict[BandKey, set[int]] = {}
     for item in judged:
-        if item.candidate is None:
-            continue
-        for band, bucket in enumerate(item.candidate.sketch.bands):
-            keys.setdefault((item.task.store_id, item.task.language_id, band, bucket), set()).add(item.task.product_id)
+        if item.candidate is not None:
+            for key in _band_keys(item.task, item.candidate):
+                keys.setdefault(key, set()).add(item.task.product_id)
     return keys
+
+
+def _band_keys(task: TaskRow, candidate: Candidate) -> list[BandKey]:
+    return [(task.store_id, task.language_id, band, bucket) for band, bucket in enumerate(candidate.sketch.bands)]
 
 
 def decide(
@@ -284,9 +287,7 @@ def decide(
         quality: dict[str, Any] | None = None
         outcome = "publish"
         if gate and candidate is not None:
-            keys = [
-                (task.store_id, task.language_id, band, bucket) for band, bucket in enumerate(candidate.sketch.bands)
-            ]
+            keys = _band_keys(task, candidate)
             near = {n.product_id: n for key in keys for n in [*neighbours.get(key, ()), *seen.get(key, ())]}
             subject = Subject(task.external_id, task.language_id, task.title, tuple(task.seo_keywords), task.attributes)
             result = assess(
