@@ -19,6 +19,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from descgen.aws.clients import AwsClients
+from descgen.aws.converse import converse_paid_once
 from descgen.aws.uploads import upload_file
 from descgen.batching import JobPlan, plan_jobs
 from descgen.contract.keys import input_key, output_folder, s3_uri
@@ -309,9 +310,12 @@ def send_on_demand(engine: Engine, clients: AwsClients, settings: Settings, batc
     The answers take the same road as a job's: pages of results into SQS, applied
     by drain-results. Tasks are marked submitted before the pages are sent, so
     the drain never sees a result for a task it does not expect. Run again for a
-    batch already sent (a retry), it does nothing and returns None: the calls are
-    not bought twice. If the send itself failed for good, monitor-jobs retries the
-    tasks once the result grace period is over.
+    batch already sent, it does nothing and returns None: the calls are not bought
+    twice. A run that fails midway (before the batch ended) is not run again: its
+    calls already bought would be bought again, so the task has no Prefect retries,
+    and monitor-jobs releases the stale claim; its tasks go back to pending. If the
+    send itself failed for good, monitor-jobs retries the tasks once the result
+    grace period is over.
     """
     with session_scope(engine) as session:
         try:
@@ -352,9 +356,12 @@ def send_on_demand(engine: Engine, clients: AwsClients, settings: Settings, batc
 
 
 def _invoke(runtime: Any, model_id: str, record_id: str, body: dict[str, Any]) -> RecordResult:
-    """One on-demand call; any failure becomes an error result for the record, judged like a batch's."""
+    """One on-demand call; any failure becomes an error result for the record, judged like a batch's.
+
+    Sent again only while Bedrock refuses it unbilled (``converse_paid_once``): never paid twice.
+    """
     try:
-        return result_from_model_output(record_id, runtime.converse(modelId=model_id, **body))
+        return result_from_model_output(record_id, converse_paid_once(runtime, model_id, body))
     except ClientError as error:  # throttling heals, validation does not
         details = error.response.get("Error", {})
         code, message = str(details.get("Code", "Unknown")), str(details.get("Message"))

@@ -10,6 +10,7 @@ from descgen import draining
 from descgen.aws.queues import QueueDepth, queue_depth
 from descgen.settings import get_settings
 from tasks.connections import aws, engine
+from tasks.retry_policy import RETRY_WHAT_HEALS
 
 
 # No retries: a drain that fails has deleted nothing, and the next scheduled run
@@ -23,7 +24,7 @@ def drain_queue(
     )
 
 
-@task(retries=3, retry_delay_seconds=[2, 5, 15])
+@task(**RETRY_WHAT_HEALS)
 def queue_depths() -> tuple[QueueDepth, QueueDepth]:
     settings = get_settings()
     sqs = aws().sqs

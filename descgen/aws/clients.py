@@ -12,10 +12,33 @@ from typing import Any
 import boto3
 from botocore.config import Config
 
+from descgen.retrying import AWS_CALL_ATTEMPTS
 from descgen.settings import Settings
 
-# Standard retry mode backs off on throttling and 5xx for every call.
-CLIENT_CONFIG = Config(retries={"mode": "standard", "max_attempts": 5}, max_pool_connections=20)
+CONNECT_TIMEOUT_SECONDS = 5.0  # a dead endpoint is known in seconds, not botocore's default minute
+READ_TIMEOUT_SECONDS = 30.0  # above SQS's longest receive wait (20 s), far above any other answer
+CONVERSE_READ_TIMEOUT_SECONDS = 120.0  # a model writing a long description
+
+# Every client but bedrock-runtime: botocore's standard retry mode (throttling, 5xx and
+# transport errors; jittered exponential backoff; a retry quota that stops retry storms),
+# at most AWS_CALL_ATTEMPTS requests per API call, the first included
+# (``total_max_attempts``; a bare ``max_attempts`` counts retries only). Prefect's task
+# retries multiply it: the table of bounds is in ``descgen.retrying``.
+CLIENT_CONFIG = Config(
+    retries={"mode": "standard", "total_max_attempts": AWS_CALL_ATTEMPTS},
+    connect_timeout=CONNECT_TIMEOUT_SECONDS,
+    read_timeout=READ_TIMEOUT_SECONDS,
+    max_pool_connections=20,
+)
+# bedrock-runtime: on-demand ``converse`` is bought per request, and botocore would send it
+# again after a read timeout or a 5xx that Bedrock may already have billed. One request
+# per call; the retries that cannot pay twice are ``descgen.aws.converse``'s.
+CONVERSE_CONFIG = Config(
+    retries={"mode": "standard", "total_max_attempts": 1},
+    connect_timeout=CONNECT_TIMEOUT_SECONDS,
+    read_timeout=CONVERSE_READ_TIMEOUT_SECONDS,
+    max_pool_connections=20,
+)
 
 
 @dataclass(frozen=True)
@@ -38,13 +61,13 @@ def session_from_settings(settings: Settings) -> boto3.Session:
 
 
 def make_clients(session: boto3.Session, settings: Settings) -> AwsClients:
-    def client(service: str, endpoint_url: str | None) -> Any:
-        return session.client(service, region_name=settings.aws_region, endpoint_url=endpoint_url, config=CLIENT_CONFIG)  # type: ignore[call-overload]
+    def client(service: str, endpoint_url: str | None, config: Config = CLIENT_CONFIG) -> Any:
+        return session.client(service, region_name=settings.aws_region, endpoint_url=endpoint_url, config=config)  # type: ignore[call-overload]  # the stubs overload on literal service names
 
     return AwsClients(
         s3=client("s3", settings.s3_endpoint_url),
         sns=client("sns", settings.sns_endpoint_url),
         sqs=client("sqs", settings.sqs_endpoint_url),
         bedrock=client("bedrock", settings.bedrock_endpoint_url),
-        bedrock_runtime=client("bedrock-runtime", settings.bedrock_runtime_endpoint_url),
+        bedrock_runtime=client("bedrock-runtime", settings.bedrock_runtime_endpoint_url, CONVERSE_CONFIG),
     )

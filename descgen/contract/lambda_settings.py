@@ -24,19 +24,43 @@ class ClientRetries(TypedDict, total=False):
     max_attempts: int
 
 
-# The retries of every botocore client in the Lambdas: ``Config(retries=LAMBDA_CLIENT_RETRIES.copy())``
-# (a copy, because botocore may rewrite the dict it is given). Standard mode, not legacy: it
-# retries throttling, 5xx and transport errors with jittered exponential backoff and a
-# retry quota that stops retry storms. ``total_max_attempts`` counts the first call (a
-# bare ``max_attempts`` counts retries only, an off-by-one waiting to happen), so:
+# The retries of every botocore client in the Lambdas (built with ``Config(**lambda_client_options())``).
+# Standard mode, not legacy: it retries throttling, 5xx and transport errors with jittered
+# exponential backoff and a retry quota that stops retry storms. ``total_max_attempts``
+# counts the first call (a bare ``max_attempts`` counts retries only, an off-by-one
+# waiting to happen), so:
 #   one API call                 <= 3 requests;
 #   one event, AWS async retries <= 3 invocations x 3 = 9 requests per call, e.g. at most
 #     9 CreateModelInvocationJob per job request (idempotent: clientRequestToken = batch id),
 #     and fewer in practice because a quota or throttling answer ends the invocation
 #     without an error (the batch waits for a slot, see contract.create_job);
-#   parse_output: each SendMessageBatch page <= 6 entry attempts (sqs_batches) x 3 = 18
-#     requests per invocation.
+#   parse_output: each SendMessageBatch group <= 4 entry attempts (sqs_batches) x 3 = 12
+#     requests per invocation, 36 over AWS's three invocations.
 LAMBDA_CLIENT_RETRIES: ClientRetries = {"mode": "standard", "total_max_attempts": 3}
+
+# A stuck connection or answer is cut short and retried instead of eating the function's
+# time: one call of create_bedrock_job (a 60 s function) takes at most 3 x (3 + 15) s plus
+# botocore's backoff (under 1 + 2 s) = 57 s. The read timeout applies to each socket read,
+# so parse_output's streamed S3 object may take as long as it needs while data flows.
+LAMBDA_CONNECT_TIMEOUT_SECONDS = 3.0
+LAMBDA_READ_TIMEOUT_SECONDS = 15.0
+
+
+class ClientOptions(TypedDict):
+    """The keyword arguments of botocore's ``Config`` for every Lambda client."""
+
+    retries: ClientRetries
+    connect_timeout: float
+    read_timeout: float
+
+
+def lambda_client_options() -> ClientOptions:
+    """``Config(**lambda_client_options())``; a new dict each call, because botocore rewrites ``retries``."""
+    return {
+        "retries": LAMBDA_CLIENT_RETRIES.copy(),
+        "connect_timeout": LAMBDA_CONNECT_TIMEOUT_SECONDS,
+        "read_timeout": LAMBDA_READ_TIMEOUT_SECONDS,
+    }
 
 
 class LambdaConfigError(RuntimeError):

@@ -9,6 +9,7 @@ applies once.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -16,7 +17,7 @@ from typing import Any
 from descgen.contract.keys import parse_output_key
 from descgen.contract.lambda_settings import ParseOutputSettings
 from descgen.contract.messages import RecordResult
-from descgen.contract.output_lines import UnreadableLine, excerpt, read_output_line
+from descgen.contract.output_lines import MALFORMED_OUTPUT, UnreadableLine, excerpt, read_output_line
 from descgen.contract.sqs_batches import MessageSender, pack_pages
 
 log = logging.getLogger(__name__)
@@ -24,6 +25,9 @@ log = logging.getLogger(__name__)
 CHUNK_BYTES = 256 * 1024
 # A model answer is a few KB; a "line" beyond this is corrupt and is not buffered whole.
 MAX_LINE_BYTES = 8 * 1024 * 1024
+# Bedrock writes a line's record id first ({"recordId": ..., "modelInput": ..., "modelOutput": ...}):
+# a line too long to read still names its record at its start.
+_RECORD_ID_AT_START = re.compile(rb'\s*\{\s*"recordId"\s*:\s*"([A-Za-z0-9]{1,64})"')
 
 
 @dataclass
@@ -70,8 +74,9 @@ def parse_output_object(bucket: str, key: str, settings: ParseOutputSettings, s3
 def _lines(body: Any) -> Iterator[bytes]:
     """Lines split on LF only (JSONL); the last line may lack its LF.
 
-    A line longer than ``MAX_LINE_BYTES`` is dropped whole, up to its LF, and stands
-    as one unreadable line.
+    A line longer than ``MAX_LINE_BYTES`` is dropped whole, up to its LF. If its start
+    names its record id, it stands as an error line for that record (``MalformedOutput``:
+    its task is retried now, not after monitor-jobs' grace); otherwise as one unreadable line.
     """
     pending = b""
     dropping = False  # inside a line already dropped: discard up to its LF
@@ -83,7 +88,15 @@ def _lines(body: Any) -> Iterator[bytes]:
         pending = b"" if dropping else rest
         if len(pending) > MAX_LINE_BYTES:
             log.warning("dropping a line over %d bytes: %r", MAX_LINE_BYTES, excerpt(pending))
-            yield b"{}"  # read as "no recordId": counted as unreadable
+            named = _RECORD_ID_AT_START.match(pending)
+            if named is None:
+                yield b"{}"  # read as "no recordId": counted as unreadable
+            else:  # the id is [A-Za-z0-9] only: safe inside a JSON string as it is
+                yield b'{"recordId": "%s", "error": {"errorCode": "%s", "errorMessage": "%s"}}' % (
+                    named.group(1),
+                    MALFORMED_OUTPUT.encode(),
+                    b"output line over %d bytes, not read" % MAX_LINE_BYTES,
+                )
             pending, dropping = b"", True
     if pending:
         yield pending

@@ -6,6 +6,13 @@ backoff; an entry that still fails (or fails by the sender's fault, which no ret
 heals) raises ``SqsBatchError`` from a send, so the caller fails loudly and its
 trigger retries it. A delete that keeps failing is reported, not raised: the
 message becomes visible again and is applied again, which is idempotent.
+
+The bound: ``SQS_BATCH_ATTEMPTS`` calls per group of ten entries, with full-jitter
+backoff between them (at most ``longest_total_wait(4, base=0.1, cap=2.0)`` = 1.4 s of
+sleep). botocore's standard mode retries each of those calls on its own (throttling,
+5xx, transport errors: the whole call failed, not some entries), so one group costs
+at most ``SQS_BATCH_ATTEMPTS`` x the client's attempts requests (4 x 3 = 12 with the
+clients descgen and the Lambdas build).
 """
 
 from __future__ import annotations
@@ -16,9 +23,13 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from descgen.contract.backoff import full_jitter_delay
 from descgen.contract.messages import RecordResult, ResultPage
 
 MAX_ENTRIES_PER_CALL = 10  # SQS limit for both batch calls
+SQS_BATCH_ATTEMPTS = 4  # calls per group of entries, the first included
+BACKOFF_BASE_SECONDS = 0.1  # a failed entry is an SQS-side hiccup: it clears in well under a second
+BACKOFF_CAP_SECONDS = 2.0
 RESULT_TOO_LARGE = "ResultTooLarge"
 
 
@@ -82,7 +93,7 @@ class MessageSender:
         queue_url: str,
         *,
         max_request_bytes: int,
-        attempts: int = 6,
+        attempts: int = SQS_BATCH_ATTEMPTS,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self._sqs = sqs
@@ -142,7 +153,7 @@ def delete_messages(
     queue_url: str,
     receipt_handles: Sequence[str],
     *,
-    attempts: int = 6,
+    attempts: int = SQS_BATCH_ATTEMPTS,
     sleep: Callable[[float], None] = time.sleep,
 ) -> BatchCounters:
     """Delete in batches of ten, retrying failed entries; report any that never went."""
@@ -166,5 +177,5 @@ def delete_messages(
     return counters
 
 
-def _backoff(attempt: int) -> float:
-    return float(min(0.05 * 2**attempt, 2.0))
+def _backoff(retry: int) -> float:
+    return full_jitter_delay(retry, base=BACKOFF_BASE_SECONDS, cap=BACKOFF_CAP_SECONDS)

@@ -15,15 +15,14 @@ import boto3
 from botocore.config import Config
 
 from descgen.contract.create_job import create_job
-from descgen.contract.lambda_settings import LAMBDA_CLIENT_RETRIES, CreateJobSettings, from_environ
+from descgen.contract.lambda_settings import CreateJobSettings, from_environ, lambda_client_options
 from descgen.contract.messages import JobRequest
 
 SETTINGS = from_environ(CreateJobSettings, os.environ)
 logging.getLogger().setLevel(SETTINGS.log_level)
-BEDROCK = boto3.client(
-    "bedrock", endpoint_url=SETTINGS.bedrock_endpoint_url, config=Config(retries=LAMBDA_CLIENT_RETRIES.copy())
-)
-S3 = boto3.client("s3", endpoint_url=SETTINGS.s3_endpoint_url, config=Config(retries=LAMBDA_CLIENT_RETRIES.copy()))
+CLIENT_CONFIG = Config(**lambda_client_options())  # standard retries, timeouts: the bound is in lambda_settings
+BEDROCK = boto3.client("bedrock", endpoint_url=SETTINGS.bedrock_endpoint_url, config=CLIENT_CONFIG)
+S3 = boto3.client("s3", endpoint_url=SETTINGS.s3_endpoint_url, config=CLIENT_CONFIG)
 
 
 def lambda_handler(event: dict[str, Any], context: object) -> dict[str, Any]:

@@ -14,12 +14,12 @@ import boto3
 from botocore.config import Config
 
 from descgen.contract.keys import object_key_from_event
-from descgen.contract.lambda_settings import LAMBDA_CLIENT_RETRIES, ParseOutputSettings, from_environ
+from descgen.contract.lambda_settings import ParseOutputSettings, from_environ, lambda_client_options
 from descgen.contract.parse_output import parse_output_object
 
 SETTINGS = from_environ(ParseOutputSettings, os.environ)
 logging.getLogger().setLevel(SETTINGS.log_level)
-CLIENT_CONFIG = Config(retries=LAMBDA_CLIENT_RETRIES.copy())
+CLIENT_CONFIG = Config(**lambda_client_options())  # standard retries, timeouts: the bound is in lambda_settings
 S3 = boto3.client("s3", endpoint_url=SETTINGS.s3_endpoint_url, config=CLIENT_CONFIG)
 SQS = boto3.client("sqs", endpoint_url=SETTINGS.sqs_endpoint_url, config=CLIENT_CONFIG)
 

@@ -10,7 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from descgen.contract.lambda_settings import LambdaConfigError
+from descgen.contract.lambda_settings import (
+    LAMBDA_CONNECT_TIMEOUT_SECONDS,
+    LAMBDA_READ_TIMEOUT_SECONDS,
+    LambdaConfigError,
+)
 from descgen.contract.messages import ContractError, ResultPage
 from local.bedrock_emulator import BedrockEmulator
 
@@ -216,6 +220,15 @@ def test_the_lambdas_aws_clients_retry_in_standard_mode_with_a_bounded_number_of
     # WHEN their clients' retry configuration is read
     # THEN each retries in standard mode, three calls in all at most
     assert [client.meta.config.retries for client in clients] == [{"mode": "standard", "total_max_attempts": 3}] * 3
+
+
+def test_the_lambdas_aws_clients_cut_a_stuck_call_short(create_bedrock_job, parse_output):
+    # GIVEN both handlers, imported as a Lambda container imports them
+    clients = [create_bedrock_job.BEDROCK, create_bedrock_job.S3, parse_output.S3, parse_output.SQS]
+    # THEN each gives up on a connection or an answer within the contract's timeouts (the bound is in lambda_settings)
+    expected = (LAMBDA_CONNECT_TIMEOUT_SECONDS, LAMBDA_READ_TIMEOUT_SECONDS)
+    assert [(c.meta.config.connect_timeout, c.meta.config.read_timeout) for c in clients] == [expected] * 4
+    assert [c.meta.config.retries["mode"] for c in clients] == ["standard"] * 4
 
 
 def test_create_bedrock_job_refuses_a_message_pointing_at_another_bucket(create_bedrock_job):

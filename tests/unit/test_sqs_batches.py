@@ -4,8 +4,16 @@ import json
 
 import pytest
 
+from descgen.contract.backoff import longest_delay, longest_total_wait
 from descgen.contract.messages import RecordResult, ResultPage
-from descgen.contract.sqs_batches import RESULT_TOO_LARGE, MessageSender, SqsBatchError, delete_messages, pack_pages
+from descgen.contract.sqs_batches import (
+    RESULT_TOO_LARGE,
+    SQS_BATCH_ATTEMPTS,
+    MessageSender,
+    SqsBatchError,
+    delete_messages,
+    pack_pages,
+)
 
 
 class FlakySqs:
@@ -118,3 +126,39 @@ def test_failed_deletes_are_retried_and_the_ones_that_never_go_are_reported():
     assert counters.retried_entries == 23
     stubborn = delete_messages(FlakySqs(fail_times=99), "q", ["r1", "r2"], attempts=2, sleep=lambda _: None)
     assert stubborn.failed_receipts == ["r1", "r2"]
+
+
+def test_an_entry_that_keeps_failing_costs_four_calls_at_most_then_raises():
+    # GIVEN SQS failing one entry forever / WHEN it is sent with the default attempts
+    sqs = FlakySqs(fail_times=99)
+    sender = MessageSender(sqs, "q", max_request_bytes=262_144, sleep=lambda _: None)
+    sender.add("m")
+    # THEN four calls in all (README's bound: x 3 botocore requests each), and the loss is loud
+    with pytest.raises(SqsBatchError, match="after 4 attempts"):
+        sender.flush()
+    assert len(sqs.calls) == SQS_BATCH_ATTEMPTS == 4
+
+
+def test_a_delete_that_keeps_failing_costs_four_calls_per_ten_receipts_at_most():
+    sqs = FlakySqs(fail_times=99)
+    counters = delete_messages(sqs, "q", [f"r{i}" for i in range(15)], sleep=lambda _: None)
+    assert sqs.calls == [("delete", 10)] * 4 + [("delete", 5)] * 4
+    assert len(counters.failed_receipts) == 15
+
+
+def test_the_waits_between_retries_are_jittered_and_bounded():
+    # GIVEN many entries failing three times each, sent and deleted in separate groups
+    waits = []
+    sqs = FlakySqs(fail_times=3)
+    with MessageSender(sqs, "q", max_request_bytes=262_144, sleep=waits.append) as sender:
+        for i in range(30):
+            sender.add(f"m{i}")
+    delete_messages(FlakySqs(fail_times=3), "q", [f"r{i}" for i in range(30)], sleep=waits.append)
+    # THEN each group waited before retries 1, 2 and 3, each wait under its bound (0.2, 0.4, 0.8 s)...
+    assert len(waits) == 6 * 3
+    by_retry = [waits[retry::3] for retry in range(3)]
+    for retry, group_waits in enumerate(by_retry, start=1):
+        assert all(0 <= wait < longest_delay(retry, base=0.1, cap=2.0) for wait in group_waits)
+    # ...and no two groups waited in step (full jitter, not a fixed schedule)
+    assert all(len(set(group_waits)) == 6 for group_waits in by_retry)
+    assert sum(max(group) for group in by_retry) <= longest_total_wait(SQS_BATCH_ATTEMPTS, base=0.1, cap=2.0)
