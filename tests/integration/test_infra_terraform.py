@@ -1,7 +1,9 @@
 """Offline checks of infra/: the Terraform keeps the contract the code relies on.
 
-Terraform and its providers cannot be downloaded here, so the HCL is parsed
-(python-hcl2) and scanned (checkov) instead. Every check compares infra/ with
+These checks need no Terraform: the HCL is parsed (python-hcl2, expressions
+included, through its query API) and scanned (checkov). Where Terraform and a
+provider mirror exist, tests/integration/test_terraform_on_moto.py also applies
+infra/ to a moto server. Every check compares infra/ with
 the code's own source of truth — descgen/aws_layout.json, each handler's
 Settings, descgen's settings, descgen.contract.keys — so a drift on either side
 fails with a message that names both.
@@ -24,6 +26,11 @@ import botocore
 import botocore.session
 import hcl2
 import pytest
+from hcl2.query import DocumentView, FunctionCallView, NodeView, ObjectView
+from hcl2.rules.containers import ObjectRule
+from hcl2.rules.for_expressions import ForObjectExprRule
+from hcl2.rules.functions import FunctionCallRule
+from hcl2.utils import SerializationOptions
 
 from descgen.aws_layout import LAYOUT, LAYOUT_FILE
 from descgen.contract.keys import JOB_WAIT_NAME, MANIFEST_NAME, OUTPUT_SUFFIX
@@ -38,6 +45,8 @@ sys.path.insert(0, str(INFRA))
 import package_lambdas  # noqa: E402  (infra/ is not a package: the script is run by path)
 
 FUNCTIONS = ("create_bedrock_job", "parse_output")
+# checkov's own virtualenv inside the project's: it pins its own boto3 and HCL parser (see its lock file).
+CHECKOV_VENV = Path(sys.prefix) / "checkov"
 LAYOUT_JSON: dict[str, Any] = json.loads(LAYOUT_FILE.read_text())
 
 # ARCHITECTURE.md, "Queues and failures": the figures the layout file must keep.
@@ -65,19 +74,14 @@ BEDROCK_MODELS = "${local.bedrock_model_arns}"
 # ==============================================================================================================
 # Reading the HCL
 # ==============================================================================================================
-# python-hcl2 (and checkov's fork of it, which installs under the same name)
-# wraps every attribute value in a one-element list; newer releases do not.
-# Blocks are lists of dicts in both. So attributes are read through attr() and
-# blocks through blocks(), and either output shape works.
-
-_ATTRIBUTES_WRAPPED = hcl2.loads("probe = 1\n")["probe"] == [1]
+# python-hcl2 keeps string quotes and comments by default (so a document can be
+# written back); these tests read values: plain strings, no comment entries, no
+# block markers. Attribute values are plain values, blocks lists of dicts.
+HCL_VALUES = SerializationOptions(with_comments=False, explicit_blocks=False, strip_string_quotes=True)
 
 
 def attr(block: dict[str, Any], name: str, default: Any = None) -> Any:
-    if name not in block:
-        return default
-    value = block[name]
-    return value[0] if _ATTRIBUTES_WRAPPED else value
+    return block.get(name, default)
 
 
 def blocks(block: dict[str, Any], name: str) -> list[dict[str, Any]]:
@@ -92,7 +96,7 @@ class Terraform:
     locals: dict[str, Any] = field(default_factory=dict)
     variables: dict[str, dict[str, Any]] = field(default_factory=dict)
     outputs: dict[str, dict[str, Any]] = field(default_factory=dict)
-    source: dict[str, str] = field(default_factory=dict)  # file name -> text without comments
+    source: dict[str, str] = field(default_factory=dict)  # file name -> HCL without comments
 
     def resource(self, kind: str, name: str) -> dict[str, Any]:
         assert (kind, name) in self.resources, f"infra/ declares no {kind}.{name}"
@@ -108,7 +112,8 @@ class Terraform:
 
 
 def _without_comments(text: str) -> str:
-    return "\n".join(re.sub(r"(^|\s)(#|//).*$", "", line) for line in text.splitlines())
+    """The HCL as python-hcl2 writes it back with every comment dropped (a '#' inside a string stays)."""
+    return hcl2.dumps(hcl2.loads(text, serialization_options=SerializationOptions(with_comments=False)))
 
 
 @cache
@@ -116,7 +121,7 @@ def terraform() -> Terraform:
     parsed = Terraform()
     for path in sorted(INFRA.glob("*.tf")):
         with path.open() as handle:
-            document = hcl2.load(handle)
+            document = hcl2.load(handle, serialization_options=HCL_VALUES)
         parsed.source[path.name] = _without_comments(path.read_text())
         for entry in document.get("resource", []):
             for kind, named in entry.items():
@@ -127,7 +132,7 @@ def terraform() -> Terraform:
                 for name, body in named.items():
                     parsed.data[(kind, name)] = body
         for entry in document.get("locals", []):
-            parsed.locals.update({name: attr(entry, name) for name in entry if not name.startswith("__")})
+            parsed.locals.update(entry)
         for entry in document.get("variable", []):
             parsed.variables.update(entry)
         for entry in document.get("output", []):
@@ -137,8 +142,57 @@ def terraform() -> Terraform:
 
 def tfvars(name: str) -> dict[str, Any]:
     with (INFRA / "env" / name).open() as handle:
-        document = hcl2.load(handle)
-    return {key: attr(document, key) for key in document if not key.startswith("__")}
+        document: dict[str, Any] = hcl2.load(handle, serialization_options=HCL_VALUES)
+    return document
+
+
+@cache
+def _documents() -> tuple[DocumentView, ...]:
+    return tuple(DocumentView.parse_file(str(path)) for path in sorted(INFRA.glob("*.tf")))
+
+
+def expression(block_type: str, labels: tuple[str, ...], attribute: str) -> NodeView:
+    """The parsed expression of one attribute of one block, e.g. ("resource", ("aws_sqs_queue", "results"))."""
+    found = [
+        view.value_node
+        for document in _documents()
+        for block in document.blocks(block_type, *labels)
+        if (view := block.attribute(attribute)) is not None
+    ]
+    assert len(found) == 1, f"expected one {block_type} {' '.join(labels)} with {attribute}, found {len(found)}"
+    return found[0]
+
+
+def function_call(node: NodeView, name: str) -> FunctionCallView:
+    """The outermost call of the named function inside an expression."""
+    calls = [call for call in node.find_all(FunctionCallRule) if isinstance(call, FunctionCallView)]
+    named = [call for call in calls if call.name == name]
+    assert named, f"no {name}(...) in {node.to_hcl()}"
+    return named[0]
+
+
+def value(node: NodeView) -> Any:
+    """An expression as the loader renders it: a literal as itself, anything else as ${...}."""
+    return node.to_dict(HCL_VALUES)
+
+
+def validated_choices(variable: str) -> list[Any]:
+    """The list a variable's validation checks it against: contains([...], var.<variable>)."""
+    [document] = [d for d in _documents() if d.blocks("variable", variable)]
+    [validation] = document.blocks("variable", variable)[0].blocks("validation")
+    condition = validation.attribute("condition")
+    assert condition is not None, f"variable {variable} has a validation without a condition"
+    choices, _ = function_call(condition.value_node, "contains").args
+    listed = value(choices)
+    assert isinstance(listed, list), f"variable {variable} is checked against {listed}, not a list"
+    return listed
+
+
+def for_object_value(node: NodeView) -> str:
+    """The value template of a {for k, v in ... : k => <value>} expression."""
+    [for_object] = node.find_all(ForObjectExprRule)
+    rendered: str = value(for_object.value_expr)  # type: ignore[attr-defined]  (a ForObjectView)
+    return rendered
 
 
 # ==============================================================================================================
@@ -157,17 +211,10 @@ def layout_value(path: str) -> Any:
     return value
 
 
-def unwrap(expression: str) -> str:
-    """The parser renders a template holding quotes as ${"..."}; give the template back."""
-    match = re.fullmatch(r'\$\{"(.*)"\}', expression, re.DOTALL)
-    return match.group(1).replace('\\"', '"') if match else expression
-
-
 def resolve(value: Any) -> Any:
     """Replace layout references by their values: a lone one by the value itself (an int stays an int)."""
     if not isinstance(value, str):
         return value
-    value = unwrap(value)
     lone = _LAYOUT_REFERENCE.fullmatch(value)
     if lone:
         return layout_value(lone.group(1))
@@ -186,14 +233,16 @@ def resolved_list(value: Any) -> list[str]:
     return references(str(value))
 
 
-def json_field(expression: str, key: str) -> Any:
-    """One field of a jsonencode({...}) expression, resolved: the parser renders the object as text."""
-    match = re.search(rf"{key}\W+(\$\{{[^}}]*\}}|\d+|(?:local|var|aws_\w+)\.[\w.]+)", expression)
-    assert match, f"no {key} in {expression}"
-    found = match.group(1)
-    if found.isdigit():
-        return int(found)
-    return resolve(found if found.startswith("${") else "${" + found + "}")
+def json_field(node: NodeView, key: str) -> Any:
+    """One field of a jsonencode({...}) expression, resolved against the layout."""
+    [argument] = function_call(node, "jsonencode").args
+    objects = [argument] if isinstance(argument, ObjectView) else argument.find_all(ObjectRule)
+    assert objects, f"jsonencode of no object: {node.to_hcl()}"
+    encoded = objects[0]
+    assert isinstance(encoded, ObjectView)
+    field_node = encoded.get(key)
+    assert field_node is not None, f"no {key} in {node.to_hcl()}"
+    return resolve(value(field_node))
 
 
 # ==============================================================================================================
@@ -398,9 +447,11 @@ def test_resource_names_are_the_layout_suffixes_behind_the_name_prefix() -> None
     assert attr(tf.resource("aws_s3_bucket", "this"), "bucket") == "${local.bucket_name}"
     assert tf.locals["bucket_name"].startswith("${local.names.bucket}-")
     # AND local.names is built from the layout file, which infra/ reads from descgen/
-    layout_path = re.search(r"jsondecode\(file\(\"\$\{path\.module\}/([^\"]+)\"\)\)", tf.locals["layout"])
-    assert layout_path, f"local.layout is not jsondecode(file(...)) of the layout file: {tf.locals['layout']}"
-    assert (INFRA / layout_path.group(1)).resolve() == LAYOUT_FILE.resolve()
+    layout = expression("locals", (), "layout")
+    [read] = function_call(layout, "jsondecode").args
+    [path] = function_call(read, "file").args
+    assert value(path).startswith("${path.module}/"), f"local.layout reads {value(path)}, not a file of this repo"
+    assert (INFRA / value(path).removeprefix("${path.module}/")).resolve() == LAYOUT_FILE.resolve()
     assert "local.layout.name_suffixes" in tf.locals["names"]
 
 
@@ -409,14 +460,13 @@ def test_terraform_and_python_derive_the_same_names_for_an_environment(tfvars_fi
     # GIVEN an example environment and Terraform's name template
     values = tfvars(tfvars_file)
     tf = terraform()
-    template = re.search(r'=>\s*"([^"]+)"', tf.locals["names"])
-    assert template, f"cannot read the name template from local.names: {tf.locals['names']}"
+    template = for_object_value(expression("locals", (), "names"))
     name_prefix = tf.locals["name_prefix"].replace("${var.name_prefix}", values["name_prefix"])
     name_prefix = name_prefix.replace("${var.environment}", values["environment"])
 
     # WHEN Terraform's template and descgen's AwsLayout.name() name every resource
     terraform_names = {
-        resource: template.group(1).replace("${local.name_prefix}", name_prefix).replace("${suffix}", suffix)
+        resource: template.replace("${local.name_prefix}", name_prefix).replace("${suffix}", suffix)
         for resource, suffix in LAYOUT.name_suffixes.items()
     }
     python_names = {resource: LAYOUT.name(name_prefix, resource) for resource in LAYOUT.name_suffixes}
@@ -635,7 +685,7 @@ def test_the_results_queue_polls_long_hides_for_a_drain_page_and_keeps_four_days
 
 def test_the_results_queue_dead_letters_after_the_layouts_receive_count() -> None:
     # GIVEN the results queue's redrive policy
-    redrive = attr(terraform().resource("aws_sqs_queue", "results"), "redrive_policy")
+    redrive = expression("resource", ("aws_sqs_queue", "results"), "redrive_policy")
 
     # WHEN its target and receive count are read
     target = json_field(redrive, "deadLetterTargetArn")
@@ -698,7 +748,8 @@ def test_job_requests_sns_cannot_deliver_also_land_in_the_failures_queue() -> No
         "${aws_lambda_function.create_bedrock_job.arn}",
     )
     assert attr(subscription, "topic_arn") == JOBS_TOPIC_ARN
-    assert json_field(attr(subscription, "redrive_policy"), "deadLetterTargetArn") == FAILURES_ARN
+    redrive = expression("resource", ("aws_sns_topic_subscription", "create_bedrock_job"), "redrive_policy")
+    assert json_field(redrive, "deadLetterTargetArn") == FAILURES_ARN
     assert queue_policy.principals == {"Service": ("sns.amazonaws.com",)}
     assert queue_policy.conditions == {("ArnEquals", "aws:SourceArn"): ("${local.jobs_topic_arn}",)}
     permission = tf.resource("aws_lambda_permission", "sns_invokes_create_bedrock_job")
@@ -755,9 +806,10 @@ def test_each_lambda_runs_the_zip_the_packager_builds_on_a_current_python(functi
     assert attr(body, "handler") == "handler.lambda_handler"
     assert tf.locals["lambda_runtime"] in {"python3.12", "python3.13"}
     # AND the default package folder is where the packager writes by default
-    relative = re.search(r'"\$\{path\.module\}/([^"]+)"', default_dir)
-    assert relative, default_dir
-    assert (INFRA / relative.group(1)).resolve() == package_lambdas.DEFAULT_OUT_DIR.resolve()
+    _, fallback = function_call(expression("locals", (), "lambda_package_dir"), "coalesce").args
+    assert value(fallback).startswith("${path.module}/"), default_dir
+    relative = value(fallback).removeprefix("${path.module}/")
+    assert (INFRA / relative).resolve() == package_lambdas.DEFAULT_OUT_DIR.resolve()
 
 
 # ==============================================================================================================
@@ -1046,7 +1098,7 @@ def test_each_example_environment_sets_known_variables_a_valid_stage_and_priced_
     # GIVEN an example environment
     values = tfvars(tfvars_file)
     tf = terraform()
-    stages = re.findall(r"'(\w+)'", attr(blocks(tf.variables["environment"], "validation")[0], "condition"))
+    stages = validated_choices("environment")
 
     # WHEN it is checked against the variables and descgen's model catalog
     unknown = set(values) - set(tf.variables)
@@ -1073,8 +1125,8 @@ def test_each_example_environment_sets_known_variables_a_valid_stage_and_priced_
 
 def test_checkov_finds_no_failed_check_and_every_skip_is_justified_next_to_its_resource() -> None:
     # GIVEN checkov, configured by nothing but the inline comments in infra/
-    checkov = Path(sys.executable).with_name("checkov")
-    assert checkov.exists(), f"checkov is not installed beside {sys.executable} (pip install -e '.[dev]')"
+    checkov = CHECKOV_VENV / "bin" / "checkov"
+    assert checkov.exists(), f"no {checkov}: make .venv/bin/.installed builds it (tests/infra/checkov-requirements.txt)"
     config_files = [p for folder in (REPO_ROOT, INFRA) for p in folder.glob(".checkov.y*ml")]
     assert not config_files, f"skips must sit next to their resource, not in {config_files}"
     inline_skips = {
