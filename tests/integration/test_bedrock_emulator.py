@@ -275,6 +275,42 @@ def test_a_job_name_used_with_another_token_is_a_conflict(bedrock: Any, s3: Any)
         create(bedrock, "api-conflict", clientRequestToken="token-two")
 
 
+def test_create_job_resolves_a_job_name_already_taken_to_the_job_that_has_it(bedrock: Any, s3: Any) -> None:
+    from descgen.contract.create_job import JobCreation, create_job
+    from descgen.contract.lambda_settings import CreateJobSettings
+    from descgen.contract.messages import JobRequest
+
+    # GIVEN the batch's job, already made under its name by an earlier request with another token
+    batch = "emu-taken-20261201-a1b2c3"
+    job_name = f"descgen-{batch}"
+    s3.put_object(Bucket=BUCKET, Key=f"input/{batch}.jsonl", Body=input_lines(3))
+    existing = bedrock.create_model_invocation_job(
+        jobName=job_name,
+        roleArn=ROLE_ARN,
+        modelId=MODEL_ID,
+        clientRequestToken="an-earlier-token",
+        inputDataConfig={"s3InputDataConfig": {"s3Uri": f"s3://{BUCKET}/input/{batch}.jsonl"}},
+        outputDataConfig={"s3OutputDataConfig": {"s3Uri": f"s3://{BUCKET}/output/{batch}/"}},
+    )["jobArn"]
+    request = JobRequest(
+        batch_id=batch,
+        job_name=job_name,
+        model_id=MODEL_ID,
+        s3_input_uri=f"s3://{BUCKET}/input/{batch}.jsonl",
+        s3_output_uri=f"s3://{BUCKET}/output/{batch}/",
+        invocation_type="Converse",
+    )
+    settings = CreateJobSettings(
+        role_arn=ROLE_ARN, bucket=BUCKET, input_prefix="input/", output_prefix="output/", job_timeout_hours=24
+    )
+    # WHEN create_bedrock_job is asked for it (Bedrock answers ConflictException over HTTP)
+    creation = create_job(request, settings, bedrock, s3)
+    # THEN the answer is the job that has the name, and there is still one job by that name
+    assert creation == JobCreation(batch, job_arn=existing)
+    listed = bedrock.list_model_invocation_jobs(nameContains=job_name)["invocationJobSummaries"]
+    assert [job["jobArn"] for job in listed] == [existing]
+
+
 def test_jobs_are_listed_with_each_filter_sorted_and_paged(bedrock: Any, s3: Any) -> None:
     # GIVEN three jobs, created in order, one of which fails (its input is missing)
     first = submit(bedrock, s3, "listing-a-1")

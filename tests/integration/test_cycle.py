@@ -8,14 +8,16 @@ Lambdas running from their zips in their own processes.
 from __future__ import annotations
 
 import json
+import sqlite3
 import time
 from collections.abc import Iterator
 
 import pytest
 from prefect.testing.utilities import prefect_test_harness
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from descgen.aws.queues import queue_depth
+from descgen.contract.keys import job_id_from_arn, output_folder
 from descgen.db import migrate
 from descgen.db.catalog import load_catalog, mark_human_edited
 from descgen.db.models import Batch, Description, GenerationTask, Product
@@ -27,7 +29,7 @@ from descgen.verdicts import PublishRules
 from local.bedrock_emulator import JobFaults
 from local.stack import LocalStack
 from tasks import connections
-from tests.builders import catalog
+from tests.builders import catalog, priced
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -262,13 +264,26 @@ def test_throttled_records_are_retried_and_then_succeed(stack, engine):
 
 
 def test_the_real_cost_comes_from_the_manifest(stack, engine):
+    # GIVEN a whole cycle, whose job wrote a manifest next to its output
     store = load(engine, catalog("cost", products=4, languages=("en", "de")))
     cycle(stack, engine, store)
     with session_scope(engine) as session:
         batch = session.scalars(select(Batch).where(Batch.store_id == store)).one()
-    assert batch.input_tokens > 0
-    assert batch.output_tokens > 0
-    assert batch.cost_usd == pytest.approx(batch.on_demand_cost_usd / 2)
+    s3 = stack.client("s3")
+    folder = f"{output_folder(get_settings().output_prefix, batch.id)}{job_id_from_arn(batch.job_arn)}/"
+    manifest = json.loads(s3.get_object(Bucket=stack.bucket, Key=f"{folder}manifest.json.out")["Body"].read())
+    output = s3.get_object(Bucket=stack.bucket, Key=f"{folder}{batch.id}.jsonl.out")["Body"].read().decode()
+    usages = [json.loads(line)["modelOutput"]["usage"] for line in output.splitlines() if line]
+    # THEN the batch holds the manifest's token counts: the sum of its eight answers' own, each different
+    assert len({(u["inputTokens"], u["outputTokens"]) for u in usages}) > 1
+    assert (manifest["inputTokenCount"], manifest["outputTokenCount"]) == (
+        sum(u["inputTokens"] for u in usages),
+        sum(u["outputTokens"] for u in usages),
+    )
+    assert (batch.input_tokens, batch.output_tokens) == (manifest["inputTokenCount"], manifest["outputTokenCount"])
+    # AND their cost at the model's prices in descgen/model_catalog.json, in batch and on demand
+    batch_usd, on_demand_usd = priced(batch.model_id, batch.input_tokens, batch.output_tokens)
+    assert (batch.cost_usd, batch.on_demand_cost_usd) == (pytest.approx(batch_usd), pytest.approx(on_demand_usd))
     assert batch.cost_usd < batch.estimated_cost_usd  # the estimate assumes max_tokens for every answer
 
 
@@ -334,16 +349,47 @@ def test_a_lost_sns_delivery_is_republished_by_monitor_and_makes_one_job(stack, 
     assert states(engine, store) == {"done": 3}
 
 
-def test_monitor_run_twice_changes_nothing(stack, engine):
+def test_monitor_run_twice_changes_nothing(stack, engine, monkeypatch):
+    from flows.generate_descriptions import generate_descriptions
     from flows.monitor_jobs import monitor_jobs
+    from tasks.generate import claim_batch, sync_catalog
 
-    store = load(engine, catalog("idem", products=2, languages=("en",)))
-    cycle(stack, engine, store)
-    with session_scope(engine) as session:
-        before = [(b.id, b.state, b.cost_usd) for b in session.scalars(select(Batch))]
+    # GIVEN windows that are not zero, so that batches stay open from one run to the next
+    monkeypatch.setenv("DESCGEN_RESULT_GRACE_MINUTES", "10")
+    monkeypatch.setenv("DESCGEN_STALE_BATCH_MINUTES", "30")
+    get_settings.cache_clear()
+    # AND a closed batch, a batch whose job ended with its results still in the queue (monitor
+    # has seen it end once), and a batch a generate run has just claimed
+    done = load(engine, catalog("idem-done", products=2, languages=("en",)))
+    cycle(stack, engine, done)
+    ended = load(engine, catalog("idem-ended", products=2, languages=("en",)))
+    generate_descriptions(store=ended)
+    stack.wait_until_idle(60)
     monitor_jobs()
-    with session_scope(engine) as session:
-        assert [(b.id, b.state, b.cost_usd) for b in session.scalars(select(Batch))] == before
+    claimed = load(engine, catalog("idem-claimed", products=2, languages=("en",)))
+    sync_catalog.fn(claimed, get_settings().model_id)
+    claim_batch.fn(claimed, get_settings().model_id, None, 10)
+
+    def snapshot() -> tuple[list[tuple], list[tuple]]:
+        with session_scope(engine) as session:
+            batches = [
+                (b.store_id, b.state, b.job_status, b.job_requests, b.input_tokens, b.output_tokens, b.cost_usd,
+                 b.heartbeat_at, b.published_at, b.ended_at, b.closed_at)
+                for b in session.scalars(select(Batch).order_by(Batch.id))
+            ]  # fmt: skip
+            task_rows = [
+                (t.id, t.state, t.batch_id, t.attempts, t.sends, t.waits, t.reason)
+                for t in session.scalars(select(GenerationTask).order_by(GenerationTask.id))
+            ]
+        return batches, task_rows
+
+    before = snapshot()
+    assert sorted(state for _, state, *_ in before[0]) == ["claimed", "closed", "ended"]
+    # WHEN monitor-jobs runs again
+    report = monitor_jobs()
+    # THEN nothing changed: no batch moved, no task moved, no clock was restarted, nothing was bought
+    assert snapshot() == before
+    assert (report.republished, report.released_tasks, report.retried_tasks, report.failed_tasks) == (0, 0, 0, 0)
 
 
 def test_a_remainder_under_the_minimum_goes_on_demand_when_the_policy_says_so(stack, engine, monkeypatch):
@@ -396,7 +442,7 @@ def test_an_undecodable_message_reaches_the_dlq_and_redrive_brings_it_back(stack
     assert bodies == ["garbage"]
 
 
-def test_the_database_down_mid_run_deletes_nothing(stack, engine, monkeypatch):
+def test_a_database_down_before_the_drain_starts_receives_nothing_and_deletes_nothing(stack, engine, monkeypatch):
     from flows.drain_results import drain_results
 
     store = load(engine, catalog("dbdown", products=4, languages=("en",)))
@@ -414,6 +460,63 @@ def test_the_database_down_mid_run_deletes_nothing(stack, engine, monkeypatch):
     assert queue_depth(stack.client("sqs"), stack.queue_url).visible == waiting
     with session_scope(engine) as session:
         assert session.scalar(select(func.count()).select_from(Description)) == 0
+
+
+class DatabaseOutage:
+    """The drain's database goes down right after its first receive is committed, and stays down.
+
+    Every statement from then on fails as SQLite fails when its file is gone; ``end()`` brings it back.
+    """
+
+    def __init__(self, engine) -> None:
+        self._engine = engine
+        self._wrote = False
+        self.down = False
+        event.listen(engine, "before_cursor_execute", self._statement)
+        event.listen(engine, "commit", self._commit)
+
+    def _statement(self, connection, cursor, statement, parameters, context, executemany) -> None:
+        if self.down:
+            raise sqlite3.OperationalError("unable to open database file")
+        self._wrote = self._wrote or statement.lstrip().upper().startswith(("INSERT", "UPDATE"))
+
+    def _commit(self, connection) -> None:
+        self.down = self.down or self._wrote
+
+    def end(self) -> None:
+        event.remove(self._engine, "before_cursor_execute", self._statement)
+        event.remove(self._engine, "commit", self._commit)
+
+
+def test_the_database_going_down_mid_drain_run_deletes_nothing_it_did_not_commit(stack, engine, short_leases):
+    from flows.drain_results import drain_results
+    from flows.generate_descriptions import generate_descriptions
+
+    # GIVEN results for 120 tasks waiting in the queue: more than one receive's worth of pages
+    store = load(engine, catalog("dbmid", products=120, languages=("en",)))
+    generate_descriptions(store=store)
+    stack.wait_until_idle(60)
+    waiting = queue_depth(stack.client("sqs"), stack.queue_url).visible
+    assert waiting > 10
+    # WHEN the database goes down in the middle of the drain run, after its first receive was committed
+    outage = DatabaseOutage(connections.engine())
+    try:
+        with pytest.raises(Exception, match="database unavailable mid-drain, nothing deleted"):
+            drain_results(max_seconds=30)
+    finally:
+        outage.end()
+    # THEN the run stopped mid-way: some results were committed, the rest are still in the queue
+    assert outage.down
+    committed = states(engine, store).get("done", 0)
+    assert 0 < committed < 120
+    assert 0 < queue_depth(stack.client("sqs"), stack.queue_url).total < waiting
+    # AND once the database is back, the next run applies exactly the rest: nothing committed was left
+    # in the queue (it would come back stale), nothing uncommitted was deleted (it would be missing)
+    time.sleep(1.2)  # the leases of the messages received before the outage
+    report = drain_results(max_seconds=30)
+    assert (report.results.applied, report.results.stale) == (120 - committed, 0)
+    assert states(engine, store) == {"done": 120}
+    assert queue_depth(stack.client("sqs"), stack.queue_url).total == 0
 
 
 # --- issue 3: fingerprints, human edits, rollback through the flows ----------------------------

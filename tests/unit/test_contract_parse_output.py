@@ -88,6 +88,46 @@ def test_a_line_over_the_maximum_is_dropped_whole_as_one_unreadable_line() -> No
     assert sqs.record_ids() == ["t1a0", "t2a0"]
 
 
+def test_a_line_over_the_maximum_that_names_its_record_comes_back_as_an_error_for_that_record() -> None:
+    # GIVEN an answer line of more than MAX_LINE_BYTES (a runaway model), its record id first as Bedrock writes it
+    megabyte = b"x" * (1024 * 1024)
+    start = b'{"recordId": "t9a2", "modelInput": {"messages": []}, "modelOutput": {"output": {"message": {"content": [{"text": "'
+    huge = [start, *[megabyte] * (MAX_LINE_BYTES // len(megabyte) + 3), b'"}]}}}}\n']
+    chunks = [error_line("t1a0") + b"\n", *huge, error_line("t2a0") + b"\n"]
+    s3, sqs = FakeS3({KEY: chunks}), FakeSqs()
+
+    # WHEN the file is parsed
+    report = parse_output_object("bucket", KEY, SETTINGS, s3, sqs)
+
+    # THEN the huge line is not read, but its record gets an error result (its task is retried at once)
+    assert report is not None
+    assert (report.results, report.unreadable) == (3, 0)
+    results = {r.record_id: r for body in sqs.bodies for r in ResultPage.from_json(body).results}
+    assert list(results) == ["t1a0", "t9a2", "t2a0"]
+    dropped = results["t9a2"]
+    assert (dropped.status, dropped.error_code) == ("error", "MalformedOutput")
+    assert dropped.error_message == f"output line over {MAX_LINE_BYTES} bytes, not read"
+    assert dropped.text is None
+
+
+def test_a_record_id_met_only_deep_inside_an_oversized_line_is_not_taken_for_its_own() -> None:
+    # GIVEN a line over the maximum that does not start with a record id, but quotes one further in
+    megabyte = b"x" * (1024 * 1024)
+    chunks = [
+        b'{"modelInput": "',
+        megabyte,
+        b'", "recordId": "t5a0", "junk": "',
+        *[megabyte] * (MAX_LINE_BYTES // len(megabyte) + 2),
+        b'"}\n',
+    ]
+    s3, sqs = FakeS3({KEY: chunks}), FakeSqs()
+
+    # WHEN the file is parsed, THEN it is one unreadable line: no guess at whose it is
+    report = parse_output_object("bucket", KEY, SETTINGS, s3, sqs)
+    assert report is not None
+    assert (report.results, report.unreadable, sqs.bodies) == (0, 1, [])
+
+
 def test_a_key_that_is_not_a_jobs_output_file_is_neither_read_nor_sent() -> None:
     # GIVEN the job's manifest, which lands under the same prefix
     s3, sqs = FakeS3({}), FakeSqs()
