@@ -36,10 +36,38 @@ class BatchState(StrEnum):
 
 
 class VersionStatus(StrEnum):
-    """A description version: published (it is or was the current text) or a draft held for review."""
+    """A description version, on its way to the shop.
+
+    ``draft``: held for review (the quality gate, or the store's review sample); not the
+    current text. ``approved``: the current text, by the store's publish policy or a
+    reviewer, queued for the shop (the outbox). ``published``: the shop has it (a
+    publisher delivered it). ``rejected``: a reviewer said no. A version that was current
+    stays approved or published when a newer one replaces it: the history of what went live.
+    """
 
     DRAFT = "draft"
+    APPROVED = "approved"
     PUBLISHED = "published"
+    REJECTED = "rejected"
+
+
+_V = VersionStatus
+VERSION_TRANSITIONS: dict[VersionStatus, frozenset[VersionStatus]] = {
+    _V.DRAFT: frozenset({_V.APPROVED, _V.REJECTED}),
+    _V.APPROVED: frozenset({_V.PUBLISHED}),
+    _V.PUBLISHED: frozenset(),
+    _V.REJECTED: frozenset(),
+}
+LIVE_VERSIONS = frozenset({_V.APPROVED, _V.PUBLISHED})  # a text that is or was the current one
+
+
+class IllegalVersionChange(RuntimeError):
+    """A review or publish step on a version in the wrong status (approving a rejected one, say)."""
+
+
+def check_version_transition(version_id: int, current: str, target: VersionStatus) -> None:
+    if target not in VERSION_TRANSITIONS[VersionStatus(current)]:
+        raise IllegalVersionChange(f"version {version_id} is {current}; it cannot become {target.value}")
 
 
 _S = TaskState

@@ -34,6 +34,7 @@ PROMPT_VERSION = "2026-12-v3"
 PUBLISHED_TAGS = ("p", "ul", "li", "span")
 # a retry reason the next prompt may quote: the gate's own words, never the model's
 QUALITY_REASON_PREFIX = "quality: "
+REVIEW_REASON_PREFIX = "review: "  # a reviewer's note on a rejected text (``review.after_rejection``)
 
 LANGUAGE_NAMES = {
     "en": "English",
@@ -153,10 +154,13 @@ def _voice_block(voice: BrandVoice, language_id: str) -> str:
 
 
 def _retry_line(reason: str | None) -> str:
-    if not reason or not reason.startswith(QUALITY_REASON_PREFIX):
-        return ""
-    said = _defused(reason[len(QUALITY_REASON_PREFIX) :]).replace("<", "\\u003c")  # it may quote store data
-    return f"- An earlier answer was refused ({said}); avoid that.\n"
+    for prefix, line in (
+        (QUALITY_REASON_PREFIX, "- An earlier answer was refused ({}); avoid that.\n"),
+        (REVIEW_REASON_PREFIX, "- A reviewer rejected an earlier answer and wrote: {}. Follow that.\n"),
+    ):
+        if reason and reason.startswith(prefix):
+            return line.format(_defused(reason[len(prefix) :]).replace("<", "\\u003c"))  # it may quote store data
+    return ""
 
 
 def _data_block(value: object) -> str:

@@ -6,6 +6,8 @@ a person at all) is the voice's ``ReviewPolicy``.
 
 from __future__ import annotations
 
+import difflib
+import re
 from datetime import datetime
 
 from descgen.lifecycle import OPEN_STATES, TaskState, VersionStatus
@@ -42,3 +44,17 @@ def after_rejection(state: str, note: str | None, *, retry: bool) -> tuple[TaskS
     if retry:
         return TaskState.PENDING, REVIEW_REASON_PREFIX + (said or "a reviewer rejected the text")
     return TaskState.SKIPPED, "rejected in review, left to a person" + (f": {said}" if said else "")
+
+
+_BLOCK_END = re.compile(r"(</(?:p|li|ul|ol)>|<br\s*/?>)")
+
+
+def text_diff(before: str, after: str, before_label: str, after_label: str) -> list[str]:
+    """A unified diff of two HTML texts, one paragraph or list item per line (what a reviewer compares)."""
+    return list(
+        difflib.unified_diff(_lines(before), _lines(after), fromfile=before_label, tofile=after_label, lineterm="", n=1)
+    )
+
+
+def _lines(html: str) -> list[str]:
+    return [line.strip() for line in _BLOCK_END.sub(r"\1\n", html).splitlines() if line.strip()]

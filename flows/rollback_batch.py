@@ -8,7 +8,7 @@ from prefect import flow, get_run_logger
 from prefect.artifacts import create_markdown_artifact
 from pydantic import Field
 
-from descgen.db.descriptions import RollbackReport
+from descgen.db.rollback import RollbackReport
 from tasks.rollback import roll_back
 
 BatchId = Annotated[

@@ -13,12 +13,14 @@ from sqlalchemy import Engine
 
 from descgen.aws.clients import AwsClients, make_clients, session_from_settings
 from descgen.db.session import make_engine
-from descgen.settings import get_settings
+from descgen.settings import DatabaseSettings, get_settings
 
 
 @lru_cache
 def engine() -> Engine:
-    return make_engine(get_settings().database_url)
+    """The database: all it needs is ``DESCGEN_DATABASE_URL`` (review, publish and prune
+    runs have no AWS location to read)."""
+    return make_engine(DatabaseSettings().database_url)
 
 
 @lru_cache

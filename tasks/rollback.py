@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from prefect import task
 
-from descgen.db.descriptions import RollbackReport, roll_back_batch
 from descgen.db.models import Batch
+from descgen.db.rollback import RollbackReport, roll_back_batch
 from descgen.db.session import session_scope
 from tasks.connections import engine
 

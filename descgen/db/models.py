@@ -23,6 +23,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -98,9 +99,16 @@ class StoreLanguage(Base):
     language_id: Mapped[str] = mapped_column(ForeignKey("languages.id"), primary_key=True)
 
 
+_ARCHIVED = text("archived_at IS NOT NULL")
+
+
 class Product(Base):
     __tablename__ = "products"
-    __table_args__ = (UniqueConstraint("store_id", "external_id"),)
+    __table_args__ = (
+        UniqueConstraint("store_id", "external_id"),
+        # a store's archived products (their tasks are set aside: db/catalog.py): few, so a partial index (0005)
+        Index("ix_products_archived", "store_id", "id", postgresql_where=_ARCHIVED, sqlite_where=_ARCHIVED),
+    )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     store_id: Mapped[str] = mapped_column(ForeignKey("stores.id", ondelete="CASCADE"), index=True)
@@ -109,6 +117,8 @@ class Product(Base):
     seo_keywords: Mapped[list[str]] = mapped_column(JSON, default=list)
     attributes: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
+    # absent from the store's last full import: no new tasks, descriptions kept; an import that has it restores it
+    archived_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 class Batch(Base):
@@ -160,6 +170,8 @@ class GenerationTask(Base):
         UniqueConstraint("product_id", "language_id"),
         CheckConstraint(_in("state", TaskState), name="state"),
         Index("ix_generation_tasks_claimable", "store_id", "state", "language_id"),
+        # the claim's WHERE and ORDER BY (db/batches.py): read in order up to the LIMIT, never sorted (0005)
+        Index("ix_generation_tasks_claim_order", "store_id", "state", "pending_since", "id"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
@@ -228,6 +240,8 @@ class DescriptionVersion(Base):
         UniqueConstraint("description_id", "version"),
         CheckConstraint(_in("status", VersionStatus), name="status"),
         Index("ix_description_versions_review", "store_id", "status"),
+        # one product's history in one language by id: rollback, review, pruning (0005)
+        Index("ix_description_versions_pair", "product_id", "language_id", "id"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
@@ -237,7 +251,7 @@ class DescriptionVersion(Base):
     # the current description it belongs to; a draft of a product with none yet has none
     description_id: Mapped[int | None] = mapped_column(ForeignKey("descriptions.id", ondelete="CASCADE"))
     version: Mapped[int | None] = mapped_column(Integer)
-    status: Mapped[str] = mapped_column(String(16), default=VersionStatus.PUBLISHED, server_default="published")
+    status: Mapped[str] = mapped_column(String(16), default=VersionStatus.APPROVED, server_default="published")
     html: Mapped[str] = mapped_column(Text)
     source: Mapped[str] = mapped_column(String(8))
     meta_title: Mapped[str | None] = mapped_column(Text)
@@ -247,6 +261,39 @@ class DescriptionVersion(Base):
     fingerprint: Mapped[str | None] = mapped_column(String(64))
     batch_id: Mapped[str | None] = mapped_column(ForeignKey("batches.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    # who approved or rejected it, why, and when (None: the store's publish policy decided)
+    reviewed_by: Mapped[str | None] = mapped_column(String(100))
+    review_note: Mapped[str | None] = mapped_column(Text)
+    reviewed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # written by rolling back this batch (``db/rollback.py``): the text from before it, or "" where it was removed
+    rollback_of: Mapped[str | None] = mapped_column(String(64))
+
+
+class OutboxEntry(Base):
+    """An approved version on its way to the shop: written in the approval's transaction,
+    delivered at least once (in order per product and language), with an idempotency key."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        Index("ix_outbox_due", "delivered_at", "dead_at", "next_attempt_at"),
+        # a version's rows: the cascade when it is deleted, and pruning's "still undelivered?" (0005)
+        Index("ix_outbox_version", "version_id"),
+        # every row of a pair: redrive's "is there a newer version?", the claim's join back (0005)
+        Index("ix_outbox_pair", "product_id", "language_id", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    store_id: Mapped[str] = mapped_column(ForeignKey("stores.id", ondelete="CASCADE"), index=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"))
+    language_id: Mapped[str] = mapped_column(ForeignKey("languages.id"))
+    version_id: Mapped[int] = mapped_column(ForeignKey("description_versions.id", ondelete="CASCADE"))
+    idempotency_key: Mapped[str] = mapped_column(String(120), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    delivered_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    dead_at: Mapped[datetime | None] = mapped_column(UtcDateTime)  # out of attempts: visible, can be redriven
+    last_error: Mapped[str | None] = mapped_column(Text)
 
 
 class StoreVoice(Base):

@@ -5,12 +5,12 @@ to a person). The decisions are ``descgen/review.py``'s.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from descgen.db.descriptions import NewText, write_current
@@ -104,17 +104,14 @@ def history(session: Session, store_id: str, product: str, language_id: str) -> 
     return [_view(version, external_id) for version, external_id in rows]
 
 
-def version_ids(session: Session, store_id: str, ids: Iterable[int]) -> list[int]:
-    """The ids that are versions of the store (a reviewer's typo must not touch another store)."""
-    wanted = sorted(set(ids))
-    found = set(
-        session.scalars(
-            select(DescriptionVersion.id).where(
-                DescriptionVersion.store_id == store_id, DescriptionVersion.id.in_(wanted)
-            )
-        )
-    )
-    return [i for i in wanted if i in found]
+def history_of_version(session: Session, store_id: str, version_id: int) -> list[VersionView]:
+    """The history (``history``) of the product and language a version of the store belongs to."""
+    found = session.execute(
+        select(Product.external_id, DescriptionVersion.language_id)
+        .join(Product, Product.id == DescriptionVersion.product_id)
+        .where(DescriptionVersion.id == version_id, DescriptionVersion.store_id == store_id)
+    ).first()
+    return history(session, store_id, found.external_id, found.language_id) if found else []
 
 
 def approve(
@@ -155,6 +152,16 @@ def approve(
         version.version = written[0].version
         version.reviewed_by, version.review_note, version.reviewed_at = reviewer, _note(note), now
         report.approved.append(version.id)
+        session.execute(
+            update(GenerationTask)
+            .where(
+                GenerationTask.product_id == version.product_id,
+                GenerationTask.language_id == version.language_id,
+                GenerationTask.state == TaskState.DONE,
+            )
+            .values(reason=f"approved in review by {reviewer}"[:500], updated_at=now)
+            .execution_options(synchronize_session=False)
+        )
     session.flush()
     enqueue(
         session,
@@ -256,4 +263,4 @@ def _current(session: Session, pairs: Sequence[tuple[int, str]]) -> dict[tuple[i
     return {pair: (sources.get(pair), newest.get(pair)) for pair in pairs}
 
 
-__all__ = ["ReviewReport", "VersionView", "approve", "drafts", "history", "reject", "version_ids"]
+__all__ = ["ReviewReport", "VersionView", "approve", "drafts", "history", "history_of_version", "reject"]

@@ -98,6 +98,26 @@ class Thresholds(BaseModel):
     broken_elements: int = Field(2, ge=0)
 
 
+class ReviewPolicy(BaseModel):
+    """Which answers a person reads before they go live (the rest by the checks' outcomes)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    hold_all: bool = Field(False, description="every answer is held for review")
+    sample_percent: float = Field(
+        0, ge=0, le=100, description="this share of the answers that would go live is held for review too"
+    )
+
+    def holds(self, key: str) -> bool:
+        """Whether the answer named by ``key`` is held: the same key always draws the same (a
+        stable sample: a rerun or a second delivery decides alike)."""
+        if self.hold_all:
+            return True
+        if self.sample_percent <= 0:
+            return False
+        draw = int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big") % 10_000
+        return draw < round(self.sample_percent * 100)
+
+
 class BrandVoice(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -116,6 +136,7 @@ class BrandVoice(BaseModel):
     )
     outcomes: dict[Check, Outcome] = Field(default_factory=dict, description="what a failed check does")
     thresholds: Thresholds = Field(default_factory=Thresholds)
+    review: ReviewPolicy = Field(default_factory=ReviewPolicy, description="which answers a person reads first")
 
     def outcome(self, check: Check) -> Outcome:
         return self.outcomes.get(check, DEFAULT_OUTCOMES[check])
@@ -128,7 +149,7 @@ class BrandVoice(BaseModel):
 
     def prompt_part(self) -> dict[str, object]:
         """The fields that shape the model's answer (the rest is the gate's policy)."""
-        return self.model_dump(mode="json", exclude={"outcomes", "thresholds"})
+        return self.model_dump(mode="json", exclude={"outcomes", "thresholds", "review"})
 
     def prompt_digest(self) -> str:
         canonical = json.dumps(self.prompt_part(), sort_keys=True, ensure_ascii=False, separators=(",", ":"))

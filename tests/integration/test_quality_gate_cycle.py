@@ -261,5 +261,5 @@ def test_a_held_answer_for_a_text_a_person_wrote_is_not_kept_as_a_draft(engine):
     # THEN the person's text stays, no draft is kept for review, and the task says why
     assert (report.held, report.skipped_human) == (0, 1)
     with session_scope(engine) as session:
-        assert session.scalars(select(DescriptionVersion.status)).all() == ["published"]
+        assert session.scalars(select(DescriptionVersion.status)).all() == ["approved"]
     assert outcome(engine)["P1/en"] == ("skipped", "human-edited description kept")

@@ -8,6 +8,7 @@ import json
 from sqlalchemy import func, select
 
 from descgen.db.catalog import facts, mark_human_edited
+from descgen.db.descriptions import NewText, publish_ai_texts
 from descgen.db.models import Description, DescriptionVersion, GenerationTask, OutboxEntry, Product
 from descgen.db.results import apply_pages
 from descgen.db.review import approve, drafts, history, reject
@@ -40,7 +41,8 @@ def outbox_versions(engine) -> list[int]:
 
 def test_the_review_policy_holds_answers_that_passed_every_check(engine):
     store, batch_id, tasks, report = held_batch(engine)
-    assert report.held == len(tasks) and report.applied == 0
+    assert report.held == len(tasks)
+    assert report.applied == 0
     with session_scope(engine) as session:
         held = drafts(session, store, batch_id=batch_id)
         assert session.scalar(select(func.count()).select_from(Description)) == 0
@@ -59,11 +61,12 @@ def test_a_review_sample_holds_about_its_share_and_the_same_answers_every_time()
 
 
 def test_an_approved_draft_becomes_the_current_text_and_is_queued_for_the_shop(engine):
-    store, batch_id, tasks, _ = held_batch(engine)
+    store, _batch_id, _tasks, _ = held_batch(engine)
     with session_scope(engine) as session:
-        first, *rest = drafts(session, store)
+        first, *_rest = drafts(session, store)
         report = approve(session, store, [first.id], reviewer="ana", note="fine")
-    assert report.approved == [first.id] and report.problems == []
+    assert report.approved == [first.id]
+    assert report.problems == []
     with session_scope(engine) as session:
         current = session.scalars(select(Description)).one()
         version = session.get_one(DescriptionVersion, first.id)
@@ -83,8 +86,10 @@ def test_approving_twice_or_approving_another_stores_version_changes_nothing(eng
     with session_scope(engine) as session:
         again = approve(session, store, [first.id], reviewer="ana")
         elsewhere = approve(session, "other", [first.id], reviewer="ana")
-    assert again.approved == [] and "it is approved, not a draft" in again.problems[0]
-    assert elsewhere.approved == [] and "no such version in store other" in elsewhere.problems[0]
+    assert again.approved == []
+    assert "it is approved, not a draft" in again.problems[0]
+    assert elsewhere.approved == []
+    assert "no such version in store other" in elsewhere.problems[0]
     assert outbox_versions(engine) == [first.id]
 
 
@@ -96,7 +101,8 @@ def test_a_person_text_is_not_replaced_by_approving_a_draft(engine):
     with session_scope(engine) as session:
         report = approve(session, store, [draft.id], reviewer="ana")
         current = session.scalars(select(Description)).one()
-    assert report.approved == [] and "a person's text is current" in report.problems[0]
+    assert report.approved == []
+    assert "a person's text is current" in report.problems[0]
     assert current.source == "human"
 
 
@@ -105,7 +111,8 @@ def test_a_rejected_draft_is_generated_again_with_the_reviewers_note_in_the_prom
     with session_scope(engine) as session:
         draft = drafts(session, store)[0]
         report = reject(session, store, [draft.id], reviewer="ana", note="Mention the  warranty.\nNo emojis.")
-    assert report.rejected == [draft.id] and report.retried == 1
+    assert report.rejected == [draft.id]
+    assert report.retried == 1
     with session_scope(engine) as session:
         task = session.get_one(GenerationTask, tasks[0].id)
         version = session.get_one(DescriptionVersion, draft.id)
@@ -123,10 +130,12 @@ def test_a_rejected_draft_left_to_a_person_is_not_generated_again(engine):
     with session_scope(engine) as session:
         draft = drafts(session, store)[0]
         report = reject(session, store, [draft.id], reviewer="ana", retry=False)
-    assert report.left_to_a_person == 1 and report.retried == 0
+    assert report.left_to_a_person == 1
+    assert report.retried == 0
     with session_scope(engine) as session:
         task = session.get_one(GenerationTask, tasks[0].id)
-    assert task.state == "skipped" and task.reason.startswith("rejected in review, left to a person")
+    assert task.state == "skipped"
+    assert task.reason.startswith("rejected in review, left to a person")
 
 
 def test_history_shows_every_version_of_a_text(engine):
@@ -138,3 +147,19 @@ def test_history_shows_every_version_of_a_text(engine):
     with session_scope(engine) as session:
         versions = history(session, store, draft.product, "en")
     assert [(v.status, v.source, v.version) for v in versions] == [("approved", "ai", 1), ("approved", "human", 2)]
+
+
+def test_a_draft_older_than_the_text_that_went_live_since_is_not_approved(engine):
+    store, _, tasks, _ = held_batch(engine, products=1)
+    with session_scope(engine) as session:
+        draft = drafts(session, store)[0]
+        # a later batch's answer for the same product went live (the store's policy changed meanwhile)
+        publish_ai_texts(
+            session, store, None, [NewText(tasks[0].product_id, "en", "<p>" + "Newer text. " * 30 + "</p>")]
+        )
+    with session_scope(engine) as session:
+        report = approve(session, store, [draft.id], reviewer="ana")
+        current = session.scalars(select(Description)).one()
+    assert report.approved == []
+    assert "a newer text went live since" in report.problems[0]
+    assert current.html.startswith("<p>Newer text.")
