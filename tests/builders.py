@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, select
@@ -103,3 +105,24 @@ def anthropic_body(converse: dict[str, Any]) -> dict[str, Any]:
             for message in converse["messages"]
         ],
     }
+
+
+CATALOG_JSON = Path(__file__).parents[1] / "descgen" / "model_catalog.json"
+
+
+def catalog_price(model_id: str) -> dict[str, float]:
+    """The model's USD per million tokens as descgen/model_catalog.json lists them, a geo profile's
+    regional factor applied: read from the file, not through descgen's own pricing code."""
+    [entry] = [m for m in json.loads(CATALOG_JSON.read_text())["models"] if m["id"] == model_id]
+    factor = entry["regional_price_factor"] if entry["inference_profile"] == "geo" else 1.0
+    names = ("batch_input", "batch_output", "on_demand_input", "on_demand_output")
+    return {name: entry["price"][name] * factor for name in names}
+
+
+def priced(model_id: str, input_tokens: int, output_tokens: int) -> tuple[float, float]:
+    """(batch, on demand) USD of the tokens at the catalog's prices."""
+    price = catalog_price(model_id)
+    return (
+        (input_tokens * price["batch_input"] + output_tokens * price["batch_output"]) / 1_000_000,
+        (input_tokens * price["on_demand_input"] + output_tokens * price["on_demand_output"]) / 1_000_000,
+    )

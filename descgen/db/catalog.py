@@ -1,21 +1,52 @@
 """The catalog side: stores, their languages, products, and which tasks need a run.
 
+``import_catalog`` loads a catalog file as a stream: rows are read, checked and written
+in chunks (``CHUNK_ROWS``) inside one savepoint, so memory holds one chunk whatever the
+file's size, and any bad row (unless skipped) undoes everything, the store included.
+A full import (the default) archives the store's products the file does not have
+(``archived_at``; descriptions kept, never deleted); a product that comes back is
+restored. A partial import leaves absent products alone.
+
+Duplicate ids are found without holding the file's ids in memory: each import fills a
+temporary table (``catalog_import_seen``: product id -> first row) chunk by chunk, asks
+it for the ids of the next chunk, and the same table names the products a full import
+did not have. It lives in the import's own transaction and connection.
+
 ``sync_tasks`` is the fingerprint step: it compares what would be sent now with
 what each task was last generated from, and marks pending exactly the tasks whose
-fingerprint changed. Everything else is left alone.
+fingerprint changed. Everything else is left alone; archived products are skipped.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+import json
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from enum import StrEnum
+from pathlib import Path
+from typing import Any, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import Column, Integer, MetaData, String, Table, exists, func, insert, literal, select, update
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.selectable import TableValuedAlias
 
-from descgen.catalog_import import CatalogError, ParsedCatalog, ProductIn, parse_document
+from descgen.catalog_import import (
+    CHUNK_ROWS,
+    CatalogError,
+    CatalogStream,
+    ParsedCatalog,
+    ProductIn,
+    Row,
+    StoreIn,
+    chunks,
+    open_catalog,
+    parse_document,
+    refusal,
+    refuse_duplicates,
+)
 from descgen.contract.records import LANGUAGE_ID_PATTERN
 from descgen.db.descriptions import write_version
 from descgen.db.models import Description, GenerationTask, Language, Product, Store, StoreLanguage, utcnow
@@ -61,28 +92,263 @@ def ensure_store(session: Session, store_id: str, name: str, languages: Mapping[
     session.flush()
 
 
-def upsert_products(session: Session, store_id: str, records: Iterable[ProductIn]) -> int:
-    """Insert new products and update changed ones; returns how many were written."""
-    current = {p.external_id: p for p in session.scalars(select(Product).where(Product.store_id == store_id))}
-    written = 0
-    for record in records:
-        product = current.get(record.id)
+def existing_store(session: Session, store_id: str) -> StoreIn:
+    """A store already in the database, as the store of a catalog file that names none (CSV)."""
+    store = session.get(Store, store_id)
+    if store is None:
+        raise CatalogError(f"no store {store_id!r}: give its name and languages to create it")
+    languages = session.execute(
+        select(Language.id, Language.name)
+        .join(StoreLanguage, StoreLanguage.language_id == Language.id)
+        .where(StoreLanguage.store_id == store_id)
+    )
+    return StoreIn(id=store.id, name=store.name, languages={id_: name for id_, name in languages})
+
+
+class ProductChange(StrEnum):
+    NEW = "new"
+    CHANGED = "changed"
+    RESTORED = "restored"  # archived, and in the file again (with or without changes)
+    UNCHANGED = "unchanged"
+    ARCHIVED = "archived"
+
+
+@dataclass(frozen=True, slots=True)
+class StoredProduct:
+    """What an import compares a product row with."""
+
+    id: int
+    title: str
+    seo_keywords: list[str]
+    attributes: dict[str, str]
+    archived: bool
+
+
+def listed_product_change(stored: StoredProduct | None, incoming: ProductIn) -> ProductChange:
+    """What an import does to a product its file has."""
+    if stored is None:
+        return ProductChange.NEW
+    if stored.archived:
+        return ProductChange.RESTORED
+    now = (incoming.title, list(incoming.seo_keywords), dict(incoming.attributes))
+    if (stored.title, stored.seo_keywords, stored.attributes) != now:
+        return ProductChange.CHANGED
+    return ProductChange.UNCHANGED
+
+
+def absent_product_change(archived: bool, *, partial: bool) -> ProductChange:
+    """What an import does to a product of the store its file does not have."""
+    return ProductChange.ARCHIVED if not archived and not partial else ProductChange.UNCHANGED
+
+
+_PRODUCTS = cast(Table, Product.__table__)
+
+
+def upsert_products(session: Session, store_id: str, products: Sequence[ProductIn]) -> Counter[ProductChange]:
+    """One chunk: insert new products, update changed ones, restore archived ones; counts by change."""
+    stored = _stored_products(session, store_id, [product.id for product in products])
+    changes: Counter[ProductChange] = Counter()
+    inserts: list[dict[str, Any]] = []
+    updates: list[dict[str, Any]] = []
+    for product in products:
+        before = stored.get(product.id)
+        change = listed_product_change(before, product)
+        changes[change] += 1
         values = {
-            "title": record.title,
-            "seo_keywords": list(record.seo_keywords),
-            "attributes": dict(record.attributes),
+            "title": product.title,
+            "seo_keywords": list(product.seo_keywords),
+            "attributes": dict(product.attributes),
         }
-        if product is None:
-            product = Product(store_id=store_id, external_id=record.id, **values)
-            session.add(product)
-            current[record.id] = product
-            written += 1
-        elif any(getattr(product, key) != value for key, value in values.items()):
-            for key, value in values.items():
-                setattr(product, key, value)
-            written += 1
-    session.flush()
-    return written
+        if before is None:
+            inserts.append({"store_id": store_id, "external_id": product.id, **values})
+        elif change != ProductChange.UNCHANGED:
+            updates.append({"id": before.id, **values, "archived_at": None})
+    if inserts:
+        session.execute(insert(_PRODUCTS), inserts)  # Core rows: a chunk of new products need no ORM objects
+    if updates:
+        session.execute(update(Product), updates)
+    restored = [stored[p.id].id for p in products if p.id in stored and stored[p.id].archived]
+    if restored:
+        _bring_back(session, restored)
+    return changes
+
+
+ARCHIVED_REASON = "product archived"  # a pending task set aside until its product is back
+
+
+def _set_aside(session: Session, products: Any) -> None:
+    """The pending tasks of archived products: skipped, so no batch claims them."""
+    check_transition(0, TaskState.PENDING, TaskState.SKIPPED)
+    session.execute(
+        update(GenerationTask)
+        .where(GenerationTask.product_id.in_(products), GenerationTask.state == TaskState.PENDING)
+        .values(state=TaskState.SKIPPED, reason=ARCHIVED_REASON, updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+
+
+def _bring_back(session: Session, products: Sequence[int]) -> None:
+    """The tasks the archive set aside, pending again (a task skipped for another reason stays)."""
+    check_transition(0, TaskState.SKIPPED, TaskState.PENDING)
+    now = utcnow()
+    session.execute(
+        update(GenerationTask)
+        .where(
+            GenerationTask.product_id.in_(products),
+            GenerationTask.state == TaskState.SKIPPED,
+            GenerationTask.reason == ARCHIVED_REASON,
+        )
+        .values(state=TaskState.PENDING, reason="product back in the catalog", pending_since=now, updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def _stored_products(session: Session, store_id: str, external_ids: list[str]) -> dict[str, StoredProduct]:
+    """The store's products with these ids, each found through the (store, id) unique index.
+
+    Not ``external_id IN (...)``: without statistics (a store's first import, in one
+    transaction) PostgreSQL plans that as a scan of the whole store's index filtered by the
+    list, once per chunk, and an import grows with the square of its size. One probe per
+    id can only use the unique index; the rows are then read by primary key.
+    """
+    wanted = _as_table(session, external_ids)
+    probe = select(Product.id).where(Product.store_id == store_id, Product.external_id == wanted.c.value)
+    ids = [id_ for id_ in session.scalars(select(probe.scalar_subquery()).select_from(wanted)) if id_ is not None]
+    if not ids:
+        return {}
+    rows = session.execute(
+        select(
+            Product.id,
+            Product.external_id,
+            Product.title,
+            Product.seo_keywords,
+            Product.attributes,
+            Product.archived_at,
+        ).where(Product.id.in_(ids))
+    )
+    return {
+        row.external_id: StoredProduct(row.id, row.title, row.seo_keywords, row.attributes, row.archived_at is not None)
+        for row in rows
+    }
+
+
+def _as_table(session: Session, values: list[str]) -> TableValuedAlias:
+    """The values as a one-column table (``value``), passed as one parameter."""
+    if session.get_bind().dialect.name == "postgresql":
+        return func.unnest(literal(values, ARRAY(String))).table_valued("value").render_derived(name="wanted")
+    return func.json_each(json.dumps(values)).table_valued("value").alias("wanted")
+
+
+@dataclass
+class LoadReport:
+    """What one catalog import did."""
+
+    store_id: str
+    read: int = 0  # product rows read, good and bad
+    written: int = 0  # products inserted or changed (restored ones included)
+    archived: int = 0  # the store's products the file did not have, archived by this (full) import
+    restored: int = 0  # archived products the file has again
+    skipped: int = 0  # bad rows left out (skip_invalid)
+    problems: list[str] = field(default_factory=list)  # the first MAX_LISTED_PROBLEMS bad rows, one line each
+
+
+MAX_LISTED_PROBLEMS = 100  # a file of bad rows must not fill memory with its errors; ``skipped`` counts them all
+
+# the product ids this import has read so far (good rows and bad), and the first row of each
+_SEEN = Table(
+    "catalog_import_seen",
+    MetaData(),
+    Column("external_id", String(64), primary_key=True),
+    Column("first_row", Integer, nullable=False),
+    prefixes=["TEMPORARY"],
+)
+
+
+def import_catalog(
+    session: Session,
+    path: Path,
+    *,
+    partial: bool = False,
+    skip_invalid: bool = False,
+    store: StoreIn | None = None,
+    progress: Callable[[int], None] | None = None,
+    chunk_rows: int = CHUNK_ROWS,
+) -> LoadReport:
+    """Load a catalog file, streamed (see the module's docstring); ``store`` for a CSV file.
+
+    ``progress`` is called after each chunk with the number of product rows read so far.
+    Raises ``CatalogError`` (one line naming file, row and field) and writes nothing when
+    any row is bad, unless ``skip_invalid``: then the bad rows are left out and listed.
+    """
+    with open_catalog(path, store=store) as catalog:
+        return load_stream(
+            session, catalog, partial=partial, skip_invalid=skip_invalid, progress=progress, chunk_rows=chunk_rows
+        )
+
+
+def load_stream(
+    session: Session,
+    catalog: CatalogStream,
+    *,
+    partial: bool = False,
+    skip_invalid: bool = False,
+    progress: Callable[[int], None] | None = None,
+    chunk_rows: int = CHUNK_ROWS,
+) -> LoadReport:
+    """An opened catalog's rows, chunk by chunk, in one savepoint: a refused file leaves nothing behind."""
+    store = catalog.store
+    report = LoadReport(store.id)
+    with session.begin_nested():
+        ensure_store(session, store.id, store.name, store.languages)
+        if store.voice is not None:
+            set_voice(session, store.id, store.voice)
+        _SEEN.create(session.connection())
+        for chunk in chunks(catalog.rows, chunk_rows):
+            rows, firsts = refuse_duplicates(chunk, _first_rows(session, chunk), catalog.id_field)
+            if firsts:
+                session.execute(insert(_SEEN), [{"external_id": id_, "first_row": row} for id_, row in firsts.items()])
+            problems = [row.problem for row in rows if row.problem is not None]
+            report.read += len(rows)
+            report.skipped += len(problems)
+            report.problems.extend(problems[: MAX_LISTED_PROBLEMS - len(report.problems)])
+            if skip_invalid or not report.skipped:  # once refused, the rest is only checked, to count its bad rows
+                changes = upsert_products(session, store.id, [row.product for row in rows if row.product is not None])
+                report.written += sum(n for change, n in changes.items() if change != ProductChange.UNCHANGED)
+                report.restored += changes[ProductChange.RESTORED]
+            if progress is not None:
+                progress(report.read)
+        if report.skipped and not skip_invalid:
+            raise CatalogError(refusal(report.problems[0], report.skipped))
+        if absent_product_change(archived=False, partial=partial) == ProductChange.ARCHIVED:
+            report.archived = _archive_absent(session, store.id)
+        _SEEN.drop(session.connection())
+    return report
+
+
+def _first_rows(session: Session, rows: Sequence[Row]) -> dict[str, int]:
+    """The first row of each of these rows' ids that an earlier chunk had."""
+    ids = {row.id for row in rows if row.id is not None}
+    if not ids:
+        return {}
+    found = session.execute(select(_SEEN.c.external_id, _SEEN.c.first_row).where(_SEEN.c.external_id.in_(ids)))
+    return {external_id: row for external_id, row in found}
+
+
+def _archive_absent(session: Session, store_id: str) -> int:
+    """Archive, in one statement, the store's live products this import did not read."""
+    result = session.execute(
+        update(Product)
+        .where(
+            Product.store_id == store_id,
+            Product.archived_at.is_(None),
+            ~exists().where(_SEEN.c.external_id == Product.external_id),
+        )
+        .values(archived_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    archived = select(Product.id).where(Product.store_id == store_id, Product.archived_at.is_not(None))
+    _set_aside(session, archived)
+    return int(result.rowcount)  # type: ignore[attr-defined]
 
 
 @dataclass
@@ -114,11 +380,19 @@ def sync_tasks(
     4. an AI description already made from this fingerprint (a title edited and
        edited back, a run with another model in between): skipped, nothing bought;
     5. otherwise the task is pending, with the fingerprint of what the catalog says now.
+
+    Archived products (absent from the store's last full import) are left out: no task
+    is made for them and theirs are not touched.
     """
     report = SyncReport()
     voice = current_voice(session, store_id)[1].prompt_digest()
     languages = list(session.scalars(select(StoreLanguage.language_id).where(StoreLanguage.store_id == store_id)))
-    products = list(session.scalars(select(Product).where(Product.store_id == store_id).order_by(Product.id)))
+    products = list(
+        session.scalars(
+            # archived: no new task, and its tasks are left as they are
+            select(Product).where(Product.store_id == store_id, Product.archived_at.is_(None)).order_by(Product.id)
+        )
+    )
     tasks = {
         (t.product_id, t.language_id): t
         for t in session.scalars(select(GenerationTask).where(GenerationTask.store_id == store_id))
@@ -217,18 +491,18 @@ def mark_human_edited(
     return version
 
 
-def load_catalog(session: Session, data: Mapping[str, Any]) -> tuple[str, int]:
+def load_catalog(session: Session, data: Mapping[str, Any], *, partial: bool = False) -> tuple[str, int]:
     """A catalog document (``local/sample_catalog.json`` is one) -> (store id, products written).
 
     Checked against the strict schema first (``catalog_import``): any bad row, nothing loaded.
     """
-    return load_parsed(session, parse_document(data))
+    return load_parsed(session, parse_document(data), partial=partial)
 
 
-def load_parsed(session: Session, catalog: ParsedCatalog) -> tuple[str, int]:
-    """A checked catalog -> (store id, products written); ``store.voice``, if present, is a new voice version."""
-    store = catalog.store
-    ensure_store(session, store.id, store.name, store.languages)
-    if store.voice is not None:
-        set_voice(session, store.id, store.voice)
-    return store.id, upsert_products(session, store.id, catalog.products)
+def load_parsed(session: Session, catalog: ParsedCatalog, *, partial: bool = False) -> tuple[str, int]:
+    """A catalog read whole -> (store id, products written); ``store.voice``, if present, is a new voice version.
+
+    Its rows were checked when read (any bad one kept only if the reader skipped invalid rows).
+    """
+    report = load_stream(session, CatalogStream(catalog.store, iter(catalog.rows)), partial=partial, skip_invalid=True)
+    return report.store_id, report.written

@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from descgen.catalog_import import CatalogError, parse_document, parse_lines, schema
+from descgen.catalog_import import CatalogError, ProductIn, Row, parse_document, parse_lines, refuse_duplicates, schema
+from descgen.db.catalog import ProductChange, StoredProduct, absent_product_change, listed_product_change
 
 STORE = {"id": "acme", "name": "Acme", "languages": {"en": "English", "de": "German"}}
 
@@ -106,3 +107,63 @@ def test_the_schema_documents_every_field_strictly():
     assert product_schema["additionalProperties"] is False
     assert product_schema["properties"]["seo_keywords"]["type"] == "array"
     assert set(document["properties"]) == {"store", "products"}
+
+
+def row(number: int, product_id: str | None, *, bad: bool = False) -> Row:
+    where = f"shop.jsonl: row {number}, product {product_id!r}"
+    if bad:
+        return Row(number, where, product_id, problem=f"{where}: field title: Field required")
+    return Row(number, where, product_id, ProductIn(id=product_id or "", title="Tent"))
+
+
+def test_a_duplicate_is_found_against_earlier_chunks_and_within_its_own():
+    # GIVEN ids seen in earlier chunks (as the database's import table answers) and a chunk
+    earlier = {"P1": 2}
+    chunk = [row(7, "P1"), row(8, "P2"), row(9, "P2"), row(10, "P3", bad=True), row(11, "P3"), row(12, None, bad=True)]
+    # WHEN duplicates are refused
+    rows, firsts = refuse_duplicates(chunk, earlier)
+    # THEN each repeat names the first row; a bad row's id counts as read; only new ids are this chunk's firsts
+    assert [r.problem and r.problem.split(": ", 1)[1] for r in rows] == [
+        "row 7, product 'P1': field id: the same id as row 2",
+        None,
+        "row 9, product 'P2': field id: the same id as row 8",
+        "row 10, product 'P3': field title: Field required",
+        "row 11, product 'P3': field id: the same id as row 10",
+        "row 12, product None: field title: Field required",
+    ]
+    assert firsts == {"P2": 8, "P3": 10}
+
+
+STORED = StoredProduct(1, "Tent", ["tent"], {"size": "2"}, archived=False)
+ARCHIVED = StoredProduct(1, "Tent", ["tent"], {"size": "2"}, archived=True)
+SAME = ProductIn(id="P1", title="Tent", seo_keywords=["tent"], attributes={"size": "2"})
+RENAMED = ProductIn(id="P1", title="Tunnel Tent", seo_keywords=["tent"], attributes={"size": "2"})
+
+
+@pytest.mark.parametrize(
+    ("stored", "incoming", "change"),
+    [
+        (None, SAME, ProductChange.NEW),
+        (STORED, SAME, ProductChange.UNCHANGED),
+        (STORED, RENAMED, ProductChange.CHANGED),
+        (STORED, SAME.model_copy(update={"seo_keywords": ["tent", "camping"]}), ProductChange.CHANGED),
+        (STORED, SAME.model_copy(update={"attributes": {"size": "3"}}), ProductChange.CHANGED),
+        (ARCHIVED, SAME, ProductChange.RESTORED),
+        (ARCHIVED, RENAMED, ProductChange.RESTORED),
+    ],
+)
+def test_what_an_import_does_to_a_product_its_file_has(stored, incoming, change):
+    assert listed_product_change(stored, incoming) == change
+
+
+@pytest.mark.parametrize(
+    ("archived", "partial", "change"),
+    [
+        (False, False, ProductChange.ARCHIVED),  # a full import archives what the shop no longer sends
+        (True, False, ProductChange.UNCHANGED),  # already archived: its date stays
+        (False, True, ProductChange.UNCHANGED),  # a partial import says nothing about absent products
+        (True, True, ProductChange.UNCHANGED),
+    ],
+)
+def test_what_an_import_does_to_a_product_its_file_does_not_have(archived, partial, change):
+    assert absent_product_change(archived, partial=partial) == change
