@@ -27,6 +27,7 @@ from tasks.generate import (
     sync_catalog,
     write_batch_file,
 )
+from tasks.known_names import check_known_names
 
 Store = Annotated[str, Field(pattern=f"^{STORE_ID_PATTERN.pattern}$", description="the store's id, e.g. acme")]
 Languages = Annotated[
@@ -109,9 +110,10 @@ def generate_descriptions(
         model: a model of the catalog; the configured default (DESCGEN_MODEL_ID) if empty
         dry_run: only count and estimate the cost; claim and send nothing
     """
+    model_id = model or get_settings().model_id
+    check_known_names(store, languages, model_id)  # before the store's concurrency limit, a claim or an artifact
     with one_run_per_store(store):
-        model_id = model or get_settings().model_id
-        checked = check_model(model_id)  # before anything is claimed
+        checked = check_model(model_id)  # Bedrock's word on the model, before anything is claimed
         if checked.warning:
             get_run_logger().warning(checked.warning)
         if dry_run:  # the same sync and plan, rolled back

@@ -11,6 +11,7 @@ from pydantic import Field
 from descgen.monitoring import MonitorReport
 from descgen.stores import STORE_ID_PATTERN
 from flows.artifacts import monitor_artifacts
+from tasks.known_names import check_known_names
 from tasks.monitor import follow_open_batches
 
 StoreFilter = Annotated[
@@ -34,6 +35,8 @@ def monitor_jobs(store: StoreFilter = None) -> MonitorReport:
         store: only this store's batches; all if empty
     """
     log = get_run_logger()
+    if store is not None:
+        check_known_names(store)  # a typo must not answer "no open batch" in an artifact
     report = follow_open_batches(store)
     for view in report.batches:
         log.info("batch %s: %s", view.batch_id, view.action)

@@ -12,6 +12,11 @@ Then it changes the store's brand voice (a new tone) and runs generate-descripti
 again with ``dry_run``: exactly that store's tasks are to regenerate, once, and the
 dry run says what that will cost. Nothing is sent.
 
+Last, publish-descriptions sends every approved text through the outbox to the file
+publisher (JSON Lines under ``descgen-published/``), and the store's texts are exported
+in Shopify's product CSV format next to it; the demo prints where both are, and the
+``descgen`` commands that explore the rest (drafts held for review among them).
+
 ``python -m local.demo --model amazon.nova-lite-v1:0`` (``make demo MODEL=...``)
 runs the same cycle with another model of the catalog: a model with structured
 output answers JSON (body, meta title, meta description), one without answers
@@ -23,11 +28,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shlex
+import shutil
 import sys
 import time
 from pathlib import Path
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, make_url, select
 
 from descgen.db import migrate
 from descgen.db.catalog import load_catalog
@@ -37,13 +44,16 @@ from descgen.db.status import batches, quality_report, task_states
 from descgen.db.voices import current_voice, set_voice
 from descgen.generation import plan_without_changes, structured_for
 from descgen.lifecycle import OPEN_STATES, TaskState
+from descgen.publishing.export import export
 from descgen.quality.report import render
-from descgen.settings import get_settings
+from descgen.settings import DatabaseSettings, get_settings
 from local.stack import REPO, LocalStack
 
 CATALOG = Path(__file__).with_name("sample_catalog.json")
 DATABASE = REPO / "descgen-demo.sqlite3"
+PUBLISHED = REPO / "descgen-published"
 DEADLINE_SECONDS = 150
+SAMPLE_PRODUCT = json.loads(CATALOG.read_text())["products"][0]["id"]
 NEW_TONE = "cheerful and brief, for readers in a hurry"
 
 
@@ -55,12 +65,14 @@ def main(argv: list[str] | None = None) -> int:
     deadline = started + DEADLINE_SECONDS
     for leftover in DATABASE.parent.glob(DATABASE.name + "*"):
         leftover.unlink()
+    shutil.rmtree(PUBLISHED, ignore_errors=True)
     database_url = f"sqlite:///{DATABASE}"
     with LocalStack() as stack:
         # The flows read their settings from the environment, as a worker would.
         os.environ.update(stack.settings_environment())
         os.environ["DESCGEN_DATABASE_URL"] = database_url
         os.environ["DESCGEN_RECEIVE_WAIT_SECONDS"] = "1"  # the demo's queue empties fast; don't idle 20 s
+        os.environ["DESCGEN_PUBLISH_DIR"] = str(PUBLISHED)
         get_settings.cache_clear()
         migrate.upgrade(database_url)
         engine = make_engine(database_url)
@@ -72,6 +84,7 @@ def main(argv: list[str] | None = None) -> int:
         from flows.drain_results import drain_results
         from flows.generate_descriptions import generate_descriptions
         from flows.monitor_jobs import monitor_jobs
+        from flows.publish_descriptions import publish_descriptions
 
         generate_descriptions(store=store, model=model)
         stack.wait_until_idle(timeout=max(0.0, deadline - time.monotonic()))
@@ -92,6 +105,9 @@ def main(argv: list[str] | None = None) -> int:
             print("\n" + render(quality_report(session, store)))
         change_the_voice(engine, store, model_id)
         generate_descriptions(store=store, model=model, dry_run=True)
+        published = publish_descriptions(store=store, publisher="file", max_rows=100_000)
+        print_published(engine, store, published.delivered.total())
+    print_commands(store, database_url)
     not_done = {state: n for state, n in states.items() if state != TaskState.DONE}
     if not_done:
         print(f"FAILED: tasks not done: {not_done}", file=sys.stderr)
@@ -147,6 +163,39 @@ def print_summary(engine: object, store: str, model_id: str, seconds: float) -> 
                 product, body, title, description = sample
                 print(f"\n--- {language.name} ({language.id}), product {product} ---")
                 print(f"meta title:       {title}\nmeta description: {description}\n{body}")
+
+
+def print_published(engine: Engine, store: str, delivered: int) -> None:
+    """Where the texts went: the publisher's JSON Lines file, and a Shopify CSV export."""
+    with session_scope(engine) as session:
+        exported = export(session, store, directory=PUBLISHED, format="csv")
+    sent = sorted((PUBLISHED / store).glob("deliveries-*.jsonl"))
+    print(f"\n=== published: {delivered} approved texts of {store!r} went out through the outbox ===")
+    for path in [*sent, *exported]:
+        print(f"  {path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path}")
+
+
+def print_commands(store: str, database_url: str) -> None:
+    """The commands that read what the demo made: plain when the default database is the demo's."""
+    default = make_url(DatabaseSettings.model_fields["database_url"].default).database or ""
+    env_file = Path(".env").read_text() if Path(".env").is_file() else ""  # the settings read it too
+    is_default = Path(default).resolve() == DATABASE and "DESCGEN_DATABASE_URL" not in env_file
+    descgen = Path(sys.executable).with_name("descgen")
+    if descgen.is_relative_to(Path.cwd()):
+        descgen = descgen.relative_to(Path.cwd())
+    prefix = "" if is_default else f"DESCGEN_DATABASE_URL={shlex.quote(database_url)} "
+    print(f"\n=== explore what the demo made ({database_url}), from {Path.cwd()} ===")
+    for command in (
+        f"status {store}",
+        f"quality {store}",
+        f"review list {store}",
+        f"show {store} {SAMPLE_PRODUCT} de",
+        f"export {store} --format csv --dir descgen-published",
+        f"voice show {store}",
+        f"costs --store {store}",
+        "--help",
+    ):
+        print(f"{prefix}{descgen} {command}")
 
 
 if __name__ == "__main__":

@@ -48,6 +48,9 @@ DEPLOYMENT_NAMES = (
     "monitor-jobs/scheduled",
     "redrive-dlq/manual",
     "rollback-batch/manual",
+    "publish-descriptions/scheduled",
+    "review-descriptions/manual",
+    "prune-versions/daily",
 )
 PRODUCTS = 6
 LANGUAGES = {"en": "English", "de": "German", "fr": "French"}
@@ -252,6 +255,7 @@ def _bring_up(processes: Processes, dirs: Mapping[str, Path]) -> Operator:
         "DESCGEN_RECEIVE_WAIT_SECONDS": "1",  # an empty queue answers in 1 s, not 20
         "DESCGEN_QUOTA_OVERRIDE__MIN_RECORDS": "1",  # the emulator's minimum (--min-records 1)
         "DESCGEN_DLQ_ALERT_THRESHOLD": "0",  # one dead letter is an alert
+        "DESCGEN_PUBLISH_DIR": str(dirs["work"] / "published"),  # the file publisher's folder
     }
     operator = Operator(processes, api_url, env, dirs["repo"], commit, dirs["work"], database_url, stack_env)
 
