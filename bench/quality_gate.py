@@ -64,7 +64,7 @@ from descgen.contract.sqs_batches import MAX_ENTRIES_PER_CALL, pack_pages
 from descgen.db.batches import claim_batch, mark_submitted
 from descgen.db.catalog import load_catalog, sync_tasks
 from descgen.db.models import GenerationTask, Product, utcnow
-from descgen.db.results import _task_rows  # the rows the drain reads, so the pure steps see the same inputs
+from descgen.db.results import task_rows  # the rows the drain reads, so the pure steps see the same inputs
 from descgen.db.session import make_engine, session_scope
 from descgen.deliveries import (
     ApplyReport,
@@ -326,7 +326,7 @@ def _pure_inputs(engine: Engine, workload: Workload, settings: Settings) -> Pure
     tasks: dict[int, TaskRow] = {}
     with session_scope(engine) as session:
         for receive in receives:
-            tasks.update(_task_rows(session, deliveries_by_task(receive, ApplyReport())))
+            tasks.update(task_rows(session, deliveries_by_task(receive, ApplyReport())))
     return PureInputs(receives, tasks, settings)
 
 

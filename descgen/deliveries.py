@@ -36,7 +36,7 @@ from descgen.contract.records import parse_record_id
 from descgen.db.descriptions import NewText
 from descgen.lifecycle import RetryBudget, TaskState, failure_change
 from descgen.prompts import QUALITY_REASON_PREFIX
-from descgen.quality.gate import Candidate, GateResult, Neighbour, Subject, assess
+from descgen.quality.gate import Candidate, CheckResult, GateResult, Neighbour, Subject, assess, read_checks
 from descgen.quality.near_duplicates import NO_SKETCH, sketches
 from descgen.quality.normalize import normalized
 from descgen.quality.voice import BrandVoice
@@ -131,12 +131,23 @@ class ApplyReport:
     failed: int = 0
     stale: int = 0
     unknown: int = 0
+    judged_ahead: int = 0  # judged by the drain's read-ahead process, and still true when applied
     human_kept: list[str] = field(default_factory=list)  # "product/language" whose human text was kept
     reasons: list[str] = field(default_factory=list)
     quality: QualityStats = field(default_factory=QualityStats)
 
     def add(self, other: ApplyReport) -> None:
-        for name in ("applied", "held", "skipped_human", "retried", "waited", "failed", "stale", "unknown"):
+        for name in (
+            "applied",
+            "held",
+            "skipped_human",
+            "retried",
+            "waited",
+            "failed",
+            "stale",
+            "unknown",
+            "judged_ahead",
+        ):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.human_kept.extend(other.human_kept[: SAMPLE_LIMIT - len(self.human_kept)])
         self.reasons.extend(other.reasons[: SAMPLE_LIMIT - len(self.reasons)])
@@ -162,6 +173,23 @@ class Judged:
     batch_id: str
     judgement: Judgement
     candidate: Candidate | None
+    checks: tuple[CheckResult, ...] = ()  # the gate's checks that need no neighbours (``read_checks``)
+
+
+@dataclass(frozen=True)
+class Prejudged:
+    """``prejudge``'s answer: the judged deliveries by task, and the voices they were read with."""
+
+    judged: dict[int, Judged]
+    voices: dict[str, BrandVoice]
+
+    def still_true(self, voices: Mapping[str, BrandVoice]) -> dict[int, Judged]:
+        """The judgements made with the voice the store has now (a new voice: read again)."""
+        return {
+            task_id: item
+            for task_id, item in self.judged.items()
+            if self.voices.get(item.task.store_id) == voices.get(item.task.store_id)
+        }
 
 
 @dataclass
@@ -195,8 +223,13 @@ def judge_deliveries(
     report: ApplyReport,
     *,
     gate: bool = True,
+    ready: Mapping[int, Judged] | None = None,
 ) -> list[Judged]:
-    """Step 1-3: the current sends, judged; accepted ones read for the gate (plain text, sketch)."""
+    """Step 1-3: the current sends, judged; accepted ones read for the gate (plain text, sketch, checks).
+
+    ``ready``: the same steps done ahead on a snapshot of the rows (``prejudge``); one is
+    used only where its task row is the row read now, so a task that changed is judged afresh.
+    """
     judged: list[Judged] = []
     current: set[int] = set()
     for task_id, deliveries in wanted.items():
@@ -215,6 +248,11 @@ def judge_deliveries(
                 report.stale += 1
                 continue
             current.add(task.id)
+            early = (ready or {}).get(task.id)
+            if early is not None and early.task == task and early.batch_id == delivery.batch_id:
+                judged.append(early)
+                report.judged_ahead += 1
+                continue
             voice = voices.get(task.store_id, BrandVoice())
             judgement = judge(
                 delivery.result,
@@ -227,18 +265,36 @@ def judge_deliveries(
             judged.append(Judged(task, delivery.batch_id, judgement, None))
     if not gate:
         return judged
-    return _read_for_the_gate(judged)
+    return _read_for_the_gate(judged, voices)
 
 
-def _read_for_the_gate(judged: list[Judged]) -> list[Judged]:
-    """Each accepted answer with the gate's reading: its plain text and its sketch (made in bulk)."""
-    accepted = [j for j in judged if j.judgement.verdict == Verdict.ACCEPT and j.judgement.html is not None]
+def prejudge(
+    pages: Sequence[ResultPage],
+    tasks: Mapping[int, TaskRow],
+    rules: PublishRules,
+    voices: Mapping[str, BrandVoice],
+    *,
+    gate: bool,
+) -> Prejudged:
+    """``judge_deliveries`` on a snapshot of the rows, by task: the drain's read-ahead, off the lock."""
+    judged = judge_deliveries(deliveries_by_task(pages, ApplyReport()), tasks, rules, voices, ApplyReport(), gate=gate)
+    return Prejudged({item.task.id: item for item in judged}, dict(voices))
+
+
+def _read_for_the_gate(judged: list[Judged], voices: Mapping[str, BrandVoice]) -> list[Judged]:
+    """Each accepted answer not read yet, with the gate's reading: its plain text, its sketch
+    (made in bulk) and the checks that need no neighbours."""
+    accepted = [
+        j
+        for j in judged
+        if j.candidate is None and j.judgement.verdict == Verdict.ACCEPT and j.judgement.html is not None
+    ]
     plains = [normalized(j.judgement.html or "") for j in accepted]
     made = sketches([(plain, j.task.language_id) for j, plain in zip(accepted, plains, strict=True)])
-    read: dict[int, Candidate] = {}
+    read: dict[int, Judged] = {}
     for j, plain, sketch in zip(accepted, plains, made, strict=True):
         answer = j.judgement
-        read[j.task.id] = Candidate(
+        candidate = Candidate(
             html=answer.html or "",
             raw_body=answer.raw_body,
             meta_title=answer.meta_title or "",
@@ -247,7 +303,13 @@ def _read_for_the_gate(judged: list[Judged]) -> list[Judged]:
             plain=plain,
             sketch=sketch,
         )
-    return [replace(j, candidate=read.get(j.task.id)) for j in judged]
+        checks = read_checks(candidate, _subject(j.task), voices.get(j.task.store_id, BrandVoice()))
+        read[j.task.id] = replace(j, candidate=candidate, checks=checks)
+    return [read.get(j.task.id, j) for j in judged]
+
+
+def _subject(task: TaskRow) -> Subject:
+    return Subject(task.external_id, task.language_id, task.title, tuple(task.seo_keywords), task.attributes)
 
 
 def band_keys(judged: Sequence[Judged]) -> dict[BandKey, set[int]]:
@@ -289,9 +351,13 @@ def decide(
         if gate and candidate is not None:
             keys = _band_keys(task, candidate)
             near = {n.product_id: n for key in keys for n in [*neighbours.get(key, ()), *seen.get(key, ())]}
-            subject = Subject(task.external_id, task.language_id, task.title, tuple(task.seo_keywords), task.attributes)
             result = assess(
-                candidate, subject, voice, list(near.values()), last_attempt=task.attempts + 1 >= budget.max_attempts
+                candidate,
+                _subject(task),
+                voice,
+                list(near.values()),
+                last_attempt=task.attempts + 1 >= budget.max_attempts,
+                checks=item.checks,
             )
             report.quality.record(task, item.batch_id, result)
             outcome = result.outcome
@@ -304,9 +370,14 @@ def decide(
                 reason = QUALITY_REASON_PREFIX + "; ".join(result.reasons("retry", voice))
                 _fail(decision, task, reason, Verdict.RETRY, budget, now)
                 continue
-            if outcome == "publish":
-                for key in keys:
-                    seen.setdefault(key, []).append(Neighbour(task.external_id, candidate.sketch.signature))
+        if outcome == "publish" and voice.review.holds(f"{item.batch_id}/{task.id}"):
+            outcome = "hold"  # the store's review sample: read by a person first
+            quality = {**(quality or {}), "outcome": outcome}
+            quality["reasons"] = [*quality.get("reasons", []), "review: held by the store's review policy"]
+            report.quality.tallies[(item.batch_id, task.store_id, task.language_id, "outcome:sampled")] += 1
+        if outcome == "publish" and gate and candidate is not None:
+            for key in _band_keys(task, candidate):
+                seen.setdefault(key, []).append(Neighbour(task.external_id, candidate.sketch.signature))
         text = NewText(
             task.product_id,
             task.language_id,

@@ -2,7 +2,9 @@
 
 Per receive (up to 10 messages, long polling): decode every message, apply all
 decoded pages in one transaction, commit, then delete exactly those messages in
-batches. What can go wrong, and what happens:
+batches. From the first full receive on, the next receive is judged in a second
+process while one is written (``read_ahead``): the same decisions, on two cores.
+What can go wrong, and what happens:
 
 - a message that cannot be decoded: logged, not deleted; it comes back and after
   ``maxReceiveCount`` receives SQS moves it to the dead-letter queue;
@@ -18,6 +20,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,8 +32,10 @@ from descgen.contract.sqs_batches import MAX_ENTRIES_PER_CALL, delete_messages
 from descgen.db.results import ApplyReport, apply_pages
 from descgen.db.session import session_scope
 from descgen.db.status import drain_quality_report, quality_report
+from descgen.deliveries import Prejudged
 from descgen.lifecycle import RetryBudget
 from descgen.quality.report import QualityReport
+from descgen.read_ahead import ReadAhead
 from descgen.settings import Settings
 from descgen.verdicts import PublishRules
 
@@ -83,40 +88,36 @@ def drain(
     check_database(engine)
     report = DrainReport()
     rules = PublishRules.from_settings(settings)
+    gate = settings.quality_gate
     started = clock()
-    while True:
-        remaining = max_seconds - (clock() - started)
-        if remaining <= 0:
-            report.stopped_because = f"time budget of {max_seconds:g}s used"
-            break
-        if report.messages >= max_messages:
-            report.stopped_because = f"message budget of {max_messages} used"
-            break
-        messages = sqs.receive_message(
-            QueueUrl=settings.queue_url,
-            MaxNumberOfMessages=min(MAX_ENTRIES_PER_CALL, max_messages - report.messages),
-            WaitTimeSeconds=min(settings.receive_wait_seconds, max(0, int(remaining))),
-            AttributeNames=["ApproximateReceiveCount"],
-        ).get("Messages", [])
-        report.receives += 1
-        report.sqs_requests += 1
-        if not messages:
-            report.stopped_because = "queue empty"
-            break
-        report.messages += len(messages)
-        budget = RetryBudget(settings.max_attempts, settings.max_throttles)
-        done = _apply_receive(engine, messages, rules, budget, report, gate=settings.quality_gate)
-        if done:
-            deleted = delete_messages(sqs, settings.queue_url, done)
-            report.sqs_requests += deleted.requests
-            report.deleted += deleted.entries - len(deleted.failed_receipts)
-            report.delete_failed += len(deleted.failed_receipts)
-            if deleted.failed_receipts:
-                log.warning(
-                    "%d message(s) could not be deleted; they will be applied again", len(deleted.failed_receipts)
-                )
-        if on_receive is not None:
-            on_receive(report)
+    with ReadAhead(engine, rules, gate=gate, enabled=settings.drain_read_ahead) as ahead:
+        pending: _Received | None = None  # received and being read ahead; applied after the next receive
+        while True:
+            remaining = max_seconds - (clock() - started)
+            if remaining <= 0:
+                report.stopped_because = f"time budget of {max_seconds:g}s used"
+                break
+            if report.messages >= max_messages:
+                report.stopped_because = f"message budget of {max_messages} used"
+                break
+            messages = sqs.receive_message(
+                QueueUrl=settings.queue_url,
+                MaxNumberOfMessages=min(MAX_ENTRIES_PER_CALL, max_messages - report.messages),
+                WaitTimeSeconds=min(settings.receive_wait_seconds, max(0, int(remaining))) if pending is None else 0,
+                AttributeNames=["ApproximateReceiveCount"],
+            ).get("Messages", [])
+            report.receives += 1
+            report.sqs_requests += 1
+            if not messages and pending is None:
+                report.stopped_because = "queue empty"
+                break
+            report.messages += len(messages)
+            received = _Received(messages, ahead.submit([m["Body"] for m in messages])) if messages else None
+            if pending is not None:
+                _finish(engine, sqs, settings, pending, ahead.result(pending.future), rules, report, on_receive)
+            pending = received
+        if pending is not None:  # stopped by a budget with a receive in hand
+            _finish(engine, sqs, settings, pending, ahead.result(pending.future), rules, report, on_receive)
     report.seconds = clock() - started
     if report.results.quality.tallies:
         with session_scope(engine) as session:
@@ -124,6 +125,36 @@ def drain(
             for batch_id, store_id in sorted({key[:2] for key in report.results.quality.tallies}):
                 report.batch_quality[batch_id] = quality_report(session, store_id, batch_id)
     return report
+
+
+@dataclass
+class _Received:
+    messages: list[dict[str, Any]]
+    future: Future[Prejudged] | None  # the read-ahead's judgement of it, if it has one
+
+
+def _finish(
+    engine: Engine,
+    sqs: Any,
+    settings: Settings,
+    received: _Received,
+    prejudged: Prejudged | None,
+    rules: PublishRules,
+    report: DrainReport,
+    on_receive: Callable[[DrainReport], None] | None,
+) -> None:
+    """Apply a receive, then delete the messages whose rows are committed."""
+    budget = RetryBudget(settings.max_attempts, settings.max_throttles)
+    done = _apply_receive(engine, received.messages, rules, budget, report, gate=settings.quality_gate, ahead=prejudged)
+    if done:
+        deleted = delete_messages(sqs, settings.queue_url, done)
+        report.sqs_requests += deleted.requests
+        report.deleted += deleted.entries - len(deleted.failed_receipts)
+        report.delete_failed += len(deleted.failed_receipts)
+        if deleted.failed_receipts:
+            log.warning("%d message(s) could not be deleted; they will be applied again", len(deleted.failed_receipts))
+    if on_receive is not None:
+        on_receive(report)
 
 
 def _apply_receive(
@@ -134,6 +165,7 @@ def _apply_receive(
     report: DrainReport,
     *,
     gate: bool,
+    ahead: Prejudged | None = None,
 ) -> list[str]:
     """Apply one receive; the receipt handles of the messages whose rows are committed."""
     decoded: list[tuple[dict[str, Any], ResultPage]] = []
@@ -146,7 +178,7 @@ def _apply_receive(
     if not decoded:
         return []
     try:
-        report.results.add(_commit(engine, [page for _, page in decoded], rules, budget, gate))
+        report.results.add(_commit(engine, [page for _, page in decoded], rules, budget, gate, ahead))
         return [message["ReceiptHandle"] for message, _ in decoded]
     except OperationalError as error:
         raise DatabaseUnavailable(f"database unavailable mid-drain, nothing deleted: {error.orig}") from error
@@ -172,12 +204,17 @@ _COMMIT_ATTEMPTS = 3
 
 
 def _commit(
-    engine: Engine, pages: Sequence[ResultPage], rules: PublishRules, budget: RetryBudget, gate: bool
+    engine: Engine,
+    pages: Sequence[ResultPage],
+    rules: PublishRules,
+    budget: RetryBudget,
+    gate: bool,
+    ahead: Prejudged | None = None,
 ) -> ApplyReport:
     for attempt in range(1, _COMMIT_ATTEMPTS + 1):
         try:
             with session_scope(engine) as session:
-                return apply_pages(session, pages, rules, budget, gate=gate)
+                return apply_pages(session, pages, rules, budget, gate=gate, ahead=ahead)
         except OperationalError as error:
             if getattr(error.orig, "sqlstate", None) not in _RETRYABLE_SQLSTATES or attempt == _COMMIT_ATTEMPTS:
                 raise

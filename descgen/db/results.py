@@ -18,19 +18,21 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import BigInteger, ColumnElement, any_, bindparam, or_, select, update
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
 from descgen.contract.messages import ResultPage
+from descgen.db.bulk import insert_rows
 from descgen.db.descriptions import NewText, hold_ai_texts, publish_ai_texts
 from descgen.db.models import BAND_COLUMNS, Batch, Description, GenerationTask, Product, QualityTally, utcnow
-from descgen.db.session import dialect_insert
 from descgen.db.voices import voices
 from descgen.deliveries import (
     SAMPLE_LIMIT,
     ApplyReport,
     BandKey,
     Delivery,
+    Prejudged,
     TaskRow,
     band_keys,
     decide,
@@ -41,19 +43,27 @@ from descgen.lifecycle import RetryBudget, TaskState, check_transition
 from descgen.quality.gate import Neighbour
 from descgen.verdicts import PublishRules
 
-__all__ = ["ApplyReport", "apply_pages"]
+__all__ = ["ApplyReport", "apply_pages", "task_rows"]
 
 
 def apply_pages(
-    session: Session, pages: Sequence[ResultPage], rules: PublishRules, budget: RetryBudget, *, gate: bool = True
+    session: Session,
+    pages: Sequence[ResultPage],
+    rules: PublishRules,
+    budget: RetryBudget,
+    *,
+    gate: bool = True,
+    ahead: Prejudged | None = None,
 ) -> ApplyReport:
+    """``ahead``: the pages judged already on a snapshot (the drain's read-ahead), used where still true."""
     report = ApplyReport()
     wanted = deliveries_by_task(pages, report)
     if not wanted:
         return report
-    tasks = _task_rows(session, wanted)
+    tasks = task_rows(session, wanted)
     store_voices = voices(session, {task.store_id for task in tasks.values()})
-    judged = judge_deliveries(wanted, tasks, rules, store_voices, report, gate=gate)
+    ready = ahead.still_true(store_voices) if ahead is not None else None
+    judged = judge_deliveries(wanted, tasks, rules, store_voices, report, gate=gate, ready=ready)
     neighbours = _neighbours(session, band_keys(judged)) if gate else {}
     now = utcnow()
     decision = decide(judged, store_voices, neighbours, budget, now, report, gate=gate)
@@ -73,8 +83,9 @@ def apply_pages(
     return report
 
 
-def _task_rows(session: Session, wanted: Mapping[int, Sequence[Delivery]]) -> dict[int, TaskRow]:
-    rows = session.execute(
+def task_rows(session: Session, wanted: Mapping[int, Sequence[Delivery]], *, lock: bool = True) -> dict[int, TaskRow]:
+    """The rows the decision reads; ``lock``: ``FOR UPDATE`` in id order (the read-ahead's snapshot takes none)."""
+    statement = (
         select(
             GenerationTask.id,
             GenerationTask.store_id,
@@ -96,8 +107,10 @@ def _task_rows(session: Session, wanted: Mapping[int, Sequence[Delivery]]) -> di
         .outerjoin(Batch, Batch.id == GenerationTask.batch_id)
         .where(GenerationTask.id.in_(wanted))
         .order_by(GenerationTask.id)
-        .with_for_update(of=GenerationTask)
-    ).all()
+    )
+    if lock:
+        statement = statement.with_for_update(of=GenerationTask)
+    rows = session.execute(statement).all()
     return {row.id: TaskRow(**row._asdict()) for row in rows}
 
 
@@ -110,6 +123,7 @@ def _neighbours(session: Session, keys: Mapping[BandKey, set[int]]) -> dict[Band
     for store_id, language_id, band, bucket in keys:
         wanted.setdefault((store_id, language_id), {}).setdefault(band, set()).add(bucket)
     bands = [getattr(Description, column) for column in BAND_COLUMNS]
+    postgres = session.get_bind().dialect.name == "postgresql"
     found: dict[BandKey, list[Neighbour]] = {}
     for (store_id, language_id), buckets in sorted(wanted.items()):
         hits = session.execute(
@@ -118,7 +132,7 @@ def _neighbours(session: Session, keys: Mapping[BandKey, set[int]]) -> dict[Band
             .where(
                 Description.store_id == store_id,
                 Description.language_id == language_id,
-                or_(*(bands[band].in_(sorted(values)) for band, values in sorted(buckets.items()))),
+                or_(*(_one_of(bands[band], sorted(values), postgres) for band, values in sorted(buckets.items()))),
             )
         )
         for hit in hits:
@@ -128,6 +142,14 @@ def _neighbours(session: Session, keys: Mapping[BandKey, set[int]]) -> dict[Band
                 if key in keys and keys[key] != {hit.product_id}:
                     found.setdefault(key, []).append(neighbour)
     return found
+
+
+def _one_of(column: ColumnElement[Any], values: list[int], postgres: bool) -> ColumnElement[bool]:
+    """``column IN values``; on PostgreSQL ``= ANY(array)``, one parameter: a thousand-value IN
+    is a thousand placeholders the driver parses on every call (most of the lookup's time)."""
+    if postgres:
+        return column == any_(bindparam(None, values, type_=ARRAY(BigInteger)))
+    return column.in_(values)
 
 
 def _finish(
@@ -161,15 +183,19 @@ def _tally(session: Session, report: ApplyReport) -> None:
     """Add this receive's gate counts to the batch tallies (the quality report's numbers)."""
     if not report.quality.tallies:
         return
-    statement = dialect_insert(session)(QualityTally)
-    statement = statement.on_conflict_do_update(
-        index_elements=[QualityTally.batch_id, QualityTally.language_id, QualityTally.name],
-        set_={"count": QualityTally.count + statement.excluded.count},
-    )
-    session.execute(
-        statement,
+    insert_rows(
+        session,
+        QualityTally,
         [
             {"batch_id": batch_id, "store_id": store_id, "language_id": language_id, "name": name, "count": count}
             for (batch_id, store_id, language_id, name), count in sorted(report.quality.tallies.items())
         ],
+        upsert=_add_counts,
+    )
+
+
+def _add_counts(insert: Any) -> Any:
+    return insert.on_conflict_do_update(
+        index_elements=[QualityTally.batch_id, QualityTally.language_id, QualityTally.name],
+        set_={"count": QualityTally.count + insert.excluded.count},
     )

@@ -120,17 +120,10 @@ class GateResult:
         return [r for r in self.results if not r.passed]
 
 
-def assess(
-    candidate: Candidate,
-    subject: Subject,
-    voice: BrandVoice,
-    neighbours: Sequence[Neighbour],
-    *,
-    last_attempt: bool = False,
-) -> GateResult:
-    """Every check on one answer, and what becomes of it."""
-    duplicate, duplicate_of = _duplicate(candidate, subject, voice, neighbours)
-    results = (
+def read_checks(candidate: Candidate, subject: Subject, voice: BrandVoice) -> tuple[CheckResult, ...]:
+    """Every check but the duplicate one: they need nothing but the answer (so the drain can
+    run them in its read-ahead process, before the database says who the neighbours are)."""
+    return (
         _language(candidate.plain, subject.language_id, voice),
         _length(candidate.plain, subject.language_id, voice),
         _meta(candidate),
@@ -138,8 +131,21 @@ def assess(
         _forbidden(candidate, voice),
         _glossary(candidate, subject, voice),
         _damage(candidate, voice),
-        duplicate,
     )
+
+
+def assess(
+    candidate: Candidate,
+    subject: Subject,
+    voice: BrandVoice,
+    neighbours: Sequence[Neighbour],
+    *,
+    last_attempt: bool = False,
+    checks: Sequence[CheckResult] = (),
+) -> GateResult:
+    """Every check on one answer, and what becomes of it; ``checks``: ``read_checks``'s, made already."""
+    duplicate, duplicate_of = _duplicate(candidate, subject, voice, neighbours)
+    results = (*(checks or read_checks(candidate, subject, voice)), duplicate)
     outcome: Outcome = "publish"
     for result in results:
         if not result.passed and _OUTCOME_RANK[voice.outcome(result.check)] > _OUTCOME_RANK[outcome]:

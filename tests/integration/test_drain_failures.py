@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import uuid
 
+import psycopg
 import pytest
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import create_engine, event, func, select, text
+from sqlalchemy.exc import OperationalError
 
 from descgen.aws.queues import queue_depth
 from descgen.db.models import Description, GenerationTask
@@ -186,7 +188,11 @@ def test_a_page_the_database_refuses_stays_behind_while_the_others_are_applied(e
     assert depth(aws, queue_url) == 1
 
 
-def test_the_drain_reports_its_progress_after_every_receive(engine, aws, queue_url):
+def test_the_drain_reports_its_progress_after_every_receive(engine, aws):
+    # the deployment's visibility timeout: a slow machine must not see a message twice
+    queue_url = aws("sqs").create_queue(
+        QueueName=f"progress-{uuid.uuid4().hex[:8]}", Attributes={"VisibilityTimeout": "120"}
+    )["QueueUrl"]
     store = load(engine, catalog("progress", products=25, languages=("en",)))
     batch_id, tasks = submit(engine, store)
     send_pages(aws, queue_url, [page(batch_id, answer(engine, t)) for t in tasks])
@@ -203,3 +209,129 @@ def test_the_drain_reports_its_progress_after_every_receive(engine, aws, queue_u
     assert seen[-1] == report.messages == 25
     assert seen == sorted(seen)
     assert len(seen) >= 3  # at most ten messages a receive
+
+
+class LostRaces:
+    """The database answers the drain's first ``times`` writes as PostgreSQL answers a transaction that
+    lost a race: OperationalError with SQLSTATE ``sqlstate`` (40P01 deadlock_detected by default)."""
+
+    def __init__(self, engine, times: int = 1, sqlstate: str = "40P01") -> None:
+        self._engine = engine
+        self.left = times
+        self.raised = 0
+        self._error = {"40P01": psycopg.errors.DeadlockDetected, "40001": psycopg.errors.SerializationFailure}.get(
+            sqlstate, psycopg.errors.AdminShutdown
+        )
+        event.listen(engine, "before_cursor_execute", self._statement)
+
+    def _statement(self, connection, cursor, statement, parameters, context, executemany) -> None:
+        if self.left and statement.lstrip().upper().startswith(("INSERT", "UPDATE")):
+            self.left -= 1
+            self.raised += 1
+            raise OperationalError(statement, parameters, self._error("the transaction lost a race"))
+
+    def end(self) -> None:
+        event.remove(self._engine, "before_cursor_execute", self._statement)
+
+
+def descriptions_per_task(engine) -> list[int]:
+    with session_scope(engine) as session:
+        return list(
+            session.scalars(
+                select(func.count(Description.id)).group_by(Description.product_id, Description.language_id)
+            )
+        )
+
+
+@pytest.mark.parametrize("sqlstate", ["40P01", "40001"], ids=["deadlock", "serialization failure"])
+def test_a_receive_that_lost_a_race_in_the_database_is_applied_again_and_once(engine, aws, queue_url, sqlstate):
+    # GIVEN three pages waiting, and a database whose first write of the drain loses a race
+    store = load(engine, catalog(f"race-{sqlstate.lower()}", products=3, languages=("en",)))
+    batch_id, tasks = submit(engine, store)
+    send_pages(aws, queue_url, [page(batch_id, answer(engine, t)) for t in tasks])
+    url = engine.url.render_as_string(hide_password=False)
+    races = LostRaces(engine, times=1, sqlstate=sqlstate)
+    # WHEN the drain runs
+    try:
+        report = drain(engine, aws("sqs"), settings_for(url, queue_url), max_messages=10, max_seconds=10)
+    finally:
+        races.end()
+    # THEN the receive was run again in a new transaction: every result applied once, every message deleted
+    assert races.raised == 1
+    assert (report.results.applied, report.unapplied, report.deleted) == (3, 0, 3)
+    assert descriptions_per_task(engine) == [1, 1, 1]
+    assert depth(aws, queue_url) == 0
+
+
+def test_a_receive_that_keeps_losing_races_is_tried_three_times_then_left_in_the_queue(engine, aws, queue_url):
+    # GIVEN a page waiting, and a database where every write loses a race
+    store = load(engine, catalog("races", products=1, languages=("en",)))
+    batch_id, [task] = submit(engine, store)
+    send_pages(aws, queue_url, [page(batch_id, answer(engine, task))])
+    url = engine.url.render_as_string(hide_password=False)
+    races = LostRaces(engine, times=100)
+    # WHEN the drain runs, THEN it stops after three tries, deletes nothing, writes nothing
+    try:
+        with pytest.raises(DatabaseUnavailable, match="nothing deleted"):
+            drain(engine, aws("sqs"), settings_for(url, queue_url), max_messages=10, max_seconds=10)
+    finally:
+        races.end()
+    assert races.raised == 3
+    assert descriptions_per_task(engine) == []
+    assert depth(aws, queue_url) == 1
+
+
+def test_a_database_error_that_is_not_a_lost_race_is_not_retried(engine, aws, queue_url):
+    # GIVEN a page waiting, and a database that fails the drain's first write for good (an admin shutdown)
+    store = load(engine, catalog("shutdown", products=1, languages=("en",)))
+    batch_id, [task] = submit(engine, store)
+    send_pages(aws, queue_url, [page(batch_id, answer(engine, task))])
+    url = engine.url.render_as_string(hide_password=False)
+    races = LostRaces(engine, times=1, sqlstate="57P01")
+    # WHEN the drain runs, THEN it is not tried again: it fails at once, and the message stays
+    try:
+        with pytest.raises(DatabaseUnavailable, match="nothing deleted"):
+            drain(engine, aws("sqs"), settings_for(url, queue_url), max_messages=10, max_seconds=10)
+    finally:
+        races.end()
+    assert races.raised == 1
+    assert depth(aws, queue_url) == 1
+
+
+class Clock:
+    """Monotonic seconds that move only when the drain receives: each receive takes ``per_receive`` s."""
+
+    def __init__(self, sqs, per_receive: float) -> None:
+        self._sqs = sqs
+        self._per_receive = per_receive
+        self.now = 0.0
+        self.receives = 0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def receive_message(self, **kwargs):
+        self.receives += 1
+        self.now += self._per_receive
+        return self._sqs.receive_message(**kwargs)
+
+    def __getattr__(self, name):
+        return getattr(self._sqs, name)
+
+
+def test_the_drain_stops_at_its_time_budget_and_applies_the_receive_in_hand(engine, aws, queue_url):
+    # GIVEN 25 pages waiting (three receives' worth), and receives that take 4 s each
+    store = load(engine, catalog("budget", products=25, languages=("en",)))
+    batch_id, tasks = submit(engine, store)
+    send_pages(aws, queue_url, [page(batch_id, answer(engine, t)) for t in tasks])
+    url = engine.url.render_as_string(hide_password=False)
+    sqs = Clock(aws("sqs"), per_receive=4.0)
+    # WHEN the drain runs with a budget of 6 s
+    report = drain(engine, sqs, settings_for(url, queue_url), max_messages=100, max_seconds=6, clock=sqs)
+    # THEN it receives twice (at 0 s and 4 s; at 8 s the budget is spent), and applies and deletes
+    # both receives, the one in hand included; the third receive's pages wait for the next run
+    assert report.stopped_because == "time budget of 6s used"
+    assert sqs.receives == 2
+    assert report.messages == report.results.applied == report.deleted == 20
+    assert report.seconds == 8.0
+    assert depth(aws, queue_url) == 5

@@ -9,7 +9,15 @@ import pytest
 
 from descgen.contract.messages import RecordResult, ResultPage
 from descgen.contract.records import make_record_id
-from descgen.deliveries import ApplyReport, TaskRow, band_keys, decide, deliveries_by_task, judge_deliveries
+from descgen.deliveries import (
+    ApplyReport,
+    TaskRow,
+    band_keys,
+    decide,
+    deliveries_by_task,
+    judge_deliveries,
+    prejudge,
+)
 from descgen.lifecycle import RetryBudget, TaskState
 from descgen.quality.gate import Neighbour
 from descgen.quality.voice import BrandVoice, Check
@@ -187,3 +195,28 @@ def test_the_report_counts_checks_per_language_and_outcomes():
     assert counts[("en", "language:passed")] == 1
     assert counts[("de", "language:failed")] == 1
     assert decision.report.quality.outcomes() == {"publish": 1, "retry": 1}
+
+
+def test_a_judgement_made_ahead_is_used_only_while_its_task_row_and_voice_are_still_true():
+    rows = [task(1), task(2), task(3)]
+    pages = [ResultPage(BATCH, tuple(result(row) for row in rows))]
+    ahead = prejudge(pages, {row.id: row for row in rows}, RULES, {"acme": BrandVoice()}, gate=True)
+    # between the snapshot and the lock: task 2 was rolled back (skipped), task 3's title changed
+    now = {1: rows[0], 2: replace(rows[1], state=TaskState.SKIPPED), 3: replace(rows[2], title="Storm Tent")}
+    report = ApplyReport()
+    judged = judge_deliveries(
+        deliveries_by_task(pages, report), now, RULES, {"acme": BrandVoice()}, report, ready=ahead.judged
+    )
+    assert [item.task.id for item in judged] == [1, 3]
+    assert judged[0] is ahead.judged[1]  # still true: used as made
+    assert judged[1] is not ahead.judged[3]
+    assert judged[1].task.title == "Storm Tent"  # judged again, with the row read under the lock
+    assert (report.judged_ahead, report.stale) == (1, 1)
+
+
+def test_judgements_made_ahead_with_a_voice_changed_since_are_not_used():
+    rows = [task(1)]
+    pages = [ResultPage(BATCH, (result(rows[0]),))]
+    ahead = prejudge(pages, {1: rows[0]}, RULES, {"acme": BrandVoice()}, gate=True)
+    assert ahead.still_true({"acme": BrandVoice()}) == ahead.judged
+    assert ahead.still_true({"acme": BrandVoice(forbidden=["tent"])}) == {}
