@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from psycopg.types.array import ListBinaryDumper
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
@@ -33,7 +34,16 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", lambda connection: connection.exec_driver_sql("BEGIN IMMEDIATE"))
         return engine
-    return create_engine(url, pool_pre_ping=True, **kwargs)
+    engine = create_engine(url, pool_pre_ping=True, **kwargs)
+    if engine.dialect.driver == "psycopg":
+        event.listen(engine, "connect", _binary_arrays)
+    return engine
+
+
+def _binary_arrays(connection: Any, _record: Any) -> None:
+    """Lists (``db/bulk.py``'s column arrays) go in PostgreSQL's binary array format: the text
+    format escapes every element in Python, five to eight times slower for a page of texts."""
+    connection.adapters.register_dumper(list, ListBinaryDumper)
 
 
 def _sqlite_pragmas(connection: Any, _record: Any) -> None:
