@@ -8,6 +8,7 @@ local stack, which writes them to ``.env``.
 from __future__ import annotations
 
 from functools import lru_cache
+from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import Field, PrivateAttr, SecretStr
@@ -15,6 +16,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from descgen.aws_layout import LAYOUT
 from descgen.model_catalog import ModelInfo, ModelQuota, QuotaOverride, check_usable, load_model_catalog, resolve_models
+from descgen.publishing.webhook import WebhookTarget
 
 RemainderPolicy = Literal["defer", "on_demand"]
 
@@ -26,7 +28,55 @@ class DatabaseSettings(BaseSettings):
         env_prefix="DESCGEN_", env_file=".env", env_nested_delimiter="__", extra="ignore", frozen=True
     )
 
-    database_url: str = Field("sqlite:///descgen.sqlite3", description="SQLAlchemy URL; PostgreSQL in production")
+    # the file `make demo` writes, so `descgen status demo` right after it reads what the demo made
+    database_url: str = Field("sqlite:///descgen-demo.sqlite3", description="SQLAlchemy URL; PostgreSQL in production")
+
+
+class PublishSettings(DatabaseSettings):
+    """Where approved versions go (``descgen/publishing/``): all the publish flow needs, with
+    the database (no AWS location)."""
+
+    # --- publishing: the outbox to the shop ---
+    webhooks: dict[str, WebhookTarget] = Field(
+        default_factory=dict,
+        description="per store id: the shop's webhook url and the secret it checks signatures with, e.g. "
+        'DESCGEN_WEBHOOKS=\'{"acme": {"url": "https://...", "secret": "..."}}\'',
+    )
+    webhook_timeout_seconds: float = Field(
+        10, gt=0, le=120, description="a POST unanswered by then is a failed attempt"
+    )
+    publish_dir: Path = Field(
+        Path("descgen-published"),
+        description="where the file publisher writes (a relative path is in the working directory, like the "
+        "default database)",
+    )
+    outbox_max_attempts: int = Field(8, ge=1, description="failed deliveries before an outbox row is dead")
+    outbox_backoff_seconds: float = Field(30, gt=0, description="wait after a first failed delivery; doubles each time")
+    outbox_backoff_max_seconds: float = Field(3600, gt=0, description="the longest wait between two deliveries")
+    outbox_lease_seconds: float = Field(
+        900, gt=0, description="a row a run claimed but never settled (it crashed) is sent again after this"
+    )
+
+
+class HousekeepingSettings(DatabaseSettings):
+    """What ``prune-versions`` needs: the database and the retention policy (no AWS location)."""
+
+    # --- housekeeping: pruning description_versions (the rules: descgen/housekeeping.py) ---
+    # Always kept, whatever these say: drafts, versions not yet delivered to the shop, the
+    # current text and the one before it (rollback puts it back).
+    versions_keep_days: float = Field(14, ge=0, description="every version newer than this is kept")
+    rejected_keep_days: float = Field(
+        90, ge=0, description="a rejected draft is kept this long after its review (the reviewers' record)"
+    )
+    rollback_window_days: float = Field(
+        30,
+        ge=0,
+        description="every version a batch wrote (and its rollback's) is kept while the batch is younger than "
+        "this: it can be rolled back, and the rollback undone, as a whole",
+    )
+    prune_chunk_versions: int = Field(
+        5000, ge=1, le=100_000, description="versions read, decided and deleted per transaction"
+    )
 
 
 class Settings(DatabaseSettings):
@@ -84,6 +134,11 @@ class Settings(DatabaseSettings):
     quality_gate: bool = Field(
         True, description="score every accepted answer (descgen/quality/gate.py) before storing it"
     )
+    drain_read_ahead: bool = Field(
+        True,
+        description="judge the next receive in a second process while this one is written (a second core; "
+        "started at the first full receive)",
+    )
 
     # --- monitor ---
     result_grace_minutes: float = Field(
@@ -121,3 +176,13 @@ class Settings(DatabaseSettings):
 @lru_cache
 def get_settings() -> Settings:
     return Settings()  # required fields come from the environment
+
+
+@lru_cache
+def get_publish_settings() -> PublishSettings:
+    return PublishSettings()
+
+
+@lru_cache
+def get_housekeeping_settings() -> HousekeepingSettings:
+    return HousekeepingSettings()
