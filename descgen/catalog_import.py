@@ -230,7 +230,9 @@ def open_catalog(path: Path, *, store: StoreIn | None = None) -> Iterator[Catalo
     suffix = path.suffix.lower()
     if suffix == CSV_SUFFIX:
         if store is None:
-            raise CatalogError(f"{source}: a CSV catalog does not name its store: give the store with the file")
+            raise CatalogError(
+                f"{source}: a CSV catalog does not name its store: give it (descgen load-catalog FILE --store STORE)"
+            )
         with path.open(encoding="utf-8-sig", newline="") as file:  # -sig: spreadsheets start with a BOM
             yield _csv(_utf8(file, source), source, store)
         return
