@@ -52,6 +52,7 @@ class DrainReport:
     messages: int = 0
     undecodable: int = 0
     unapplied: int = 0
+    left_behind: list[str] = field(default_factory=list)  # ids of the messages left for the dead-letter queue
     deleted: int = 0
     delete_failed: int = 0
     sqs_requests: int = 0
@@ -174,6 +175,7 @@ def _apply_receive(
             decoded.append((message, ResultPage.from_json(message["Body"])))
         except ContractError as error:
             report.undecodable += 1
+            _left_behind(report, message["MessageId"])
             _problem(report, f"message {message['MessageId']} left for the dead-letter queue: {error}")
     if not decoded:
         return []
@@ -193,6 +195,7 @@ def _apply_receive(
             raise DatabaseUnavailable(f"database unavailable mid-drain: {error.orig}") from error
         except Exception as error:
             report.unapplied += 1
+            _left_behind(report, message["MessageId"])
             _problem(report, f"message {message['MessageId']} (batch {page.batch_id}) could not be applied: {error!r}")
     return done
 
@@ -220,6 +223,11 @@ def _commit(
                 raise
             log.info("receive lost a race in the database (%s); applying it again", error.orig)
     raise AssertionError("unreachable: the last attempt returns or raises")
+
+
+def _left_behind(report: DrainReport, message_id: str) -> None:
+    if len(report.left_behind) < 100:
+        report.left_behind.append(message_id)
 
 
 def _problem(report: DrainReport, line: str) -> None:

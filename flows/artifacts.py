@@ -133,7 +133,13 @@ class DrainProgress:
         update_progress_artifact(
             self._id,
             progress=min(100.0, 100.0 * report.messages / self._waiting),
-            description=f"Messages drained: {report.messages} of about {self._waiting}",
+            description=f"Messages drained: {report.messages:,} of about {self._waiting:,}",
+        )
+
+    def finish(self, report: DrainReport) -> None:
+        """The bar at its end, whatever the last receive's timing: the run is over."""
+        update_progress_artifact(
+            self._id, progress=100.0, description=f"Messages drained: {report.messages:,} ({report.stopped_because})"
         )
 
 

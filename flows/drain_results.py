@@ -18,6 +18,11 @@ MaxMessages = Annotated[int, Field(ge=1, le=1_000_000, description="stop after t
 MaxSeconds = Annotated[float, Field(gt=0, le=3600, description="stop after this many seconds")]
 
 
+class MessagesLeftBehind(RuntimeError):
+    """The drain left messages it could not apply: the run fails at once, naming them (the
+    dead-letter alert would fire only receives later)."""
+
+
 class DeadLetterQueueGrowing(RuntimeError):
     """The DLQ holds more than the alert threshold: someone should look."""
 
@@ -49,8 +54,10 @@ def drain_results(max_messages: MaxMessages = 100_000, max_seconds: MaxSeconds =
     report: DrainReport | None = None
     error: str | None = None
     waiting, _ = queue_depths()
+    progress = DrainProgress(waiting.visible)
     try:
-        report = drain_queue(max_messages, max_seconds, on_receive=DrainProgress(waiting.visible))
+        report = drain_queue(max_messages, max_seconds, on_receive=progress)
+        progress.finish(report)
     except Exception as exc:
         error = str(exc)
         raise
@@ -74,6 +81,13 @@ def drain_results(max_messages: MaxMessages = 100_000, max_seconds: MaxSeconds =
         report.undecodable,
         report.stopped_because,
     )
+    left = report.undecodable + report.unapplied
+    if left:
+        shown = ", ".join(report.left_behind[:10]) + (" and more" if len(report.left_behind) > 10 else "")
+        raise MessagesLeftBehind(
+            f"{left:,} messages could not be applied ({report.undecodable:,} undecodable, {report.unapplied:,} "
+            f"refused by the database) and go to the dead-letter queue after their last receive: {shown}"
+        )
     if dlq.total > settings.dlq_alert_threshold:
         raise DeadLetterQueueGrowing(
             f"the dead-letter queue holds {dlq.total} messages, over the threshold of {settings.dlq_alert_threshold}: "

@@ -192,9 +192,16 @@ def test_bad_output_lines_and_an_unknown_record_id_and_an_undecodable_message_lo
             {"schemaVersion": 1, "batchId": "nobody-1", "results": [{"recordId": "zz999", "status": "ok", "text": "x"}]}
         ),
     )
-    # WHEN the cycle runs, and runs again for what had to be retried
+    # WHEN the drain meets the junk: it fails, naming the message, until SQS moves it to the DLQ (2 receives)
+    from flows.drain_results import MessagesLeftBehind, drain_results
+
+    for _ in range(2):
+        with pytest.raises(MessagesLeftBehind, match=r"1 messages could not be applied \(1 undecodable, 0 refused"):
+            drain_results(max_seconds=5)
+        time.sleep(1.2)
+    # AND the cycle runs, and runs again for what had to be retried
     cycle(stack, engine, store)
-    # THEN no run crashed, each problem was logged, and every task still ends done
+    # THEN each problem was logged, and every task still ends done
     assert "left for the dead-letter queue" in caplog.text
     assert "unknown record id 'zz999'" in caplog.text
     retried = [t for t in tasks(engine, store) if t.state == "pending"]
@@ -420,16 +427,17 @@ def test_a_remainder_under_the_minimum_waits_by_default(stack, engine, monkeypat
 
 
 def test_an_undecodable_message_reaches_the_dlq_and_redrive_brings_it_back(stack, engine, monkeypatch, short_leases):
-    from flows.drain_results import DeadLetterQueueGrowing, drain_results
+    from flows.drain_results import DeadLetterQueueGrowing, MessagesLeftBehind, drain_results
     from flows.redrive_dlq import redrive_dlq
 
     sqs = stack.client("sqs")
-    sqs.send_message(QueueUrl=stack.queue_url, MessageBody="garbage")
-    # SQS moves it after maxReceiveCount (2) receives; each receive's lease is short here
-    drain_results(max_seconds=5)
-    time.sleep(1.2)
-    drain_results(max_seconds=5)
-    time.sleep(1.2)
+    sent = sqs.send_message(QueueUrl=stack.queue_url, MessageBody="garbage")["MessageId"]
+    # SQS moves it after maxReceiveCount (2) receives; each receive's lease is short here. Each drain
+    # that meets it fails at once, naming it, rather than finishing green
+    for _ in range(2):
+        with pytest.raises(MessagesLeftBehind, match=f"1 messages could not be applied .*: {sent}$"):
+            drain_results(max_seconds=5)
+        time.sleep(1.2)
     monkeypatch.setenv("DESCGEN_DLQ_ALERT_THRESHOLD", "0")
     get_settings.cache_clear()
     with pytest.raises(DeadLetterQueueGrowing, match="holds 1 messages, over the threshold of 0"):
@@ -704,3 +712,27 @@ def test_a_batch_monitor_cannot_follow_does_not_hold_back_the_others(stack, engi
     assert states(engine, healthy) == {"done": 2}
     with session_scope(engine) as session:
         assert session.scalars(select(Batch.state).where(Batch.store_id == healthy)).one() == "closed"
+
+
+def test_a_drain_leaves_its_progress_bar_at_its_end(stack, engine):
+    # GIVEN a batch's results waiting (a drain of a few messages moves its bar less often than every 5 s)
+    from prefect import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+
+    from flows.drain_results import drain_results
+    from flows.generate_descriptions import generate_descriptions
+
+    store = load(engine, catalog("bar", products=3, languages=("en",)))
+    generate_descriptions(store=store)
+    stack.wait_until_idle(60)
+    # WHEN the drain runs
+    drain_results(max_seconds=10)
+    # THEN its progress artifact says 100%, with how many messages and why it stopped
+    with get_client(sync_client=True) as client:
+        [bar] = client.read_artifacts(
+            artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["drain-results-progress"])),
+            limit=1,
+            sort="CREATED_DESC",
+        )
+    assert float(bar.data) == 100.0
+    assert "queue empty" in (bar.description or "")
