@@ -44,6 +44,7 @@ from descgen.verdicts import Judgement, PublishRules, Verdict, judge
 
 log = logging.getLogger(__name__)
 
+SAMPLED_REASON = "review: held by the store's review policy"
 SAMPLE_LIMIT = 20  # reasons kept per report, for artifacts and logs
 WORST_LIMIT = 5
 BandKey = tuple[str, str, int, int]  # store, language, band, bucket
@@ -348,6 +349,7 @@ def decide(
         candidate, voice = item.candidate, voices.get(task.store_id, BrandVoice())
         quality: dict[str, Any] | None = None
         outcome = "publish"
+        sampled = voice.review.holds(f"{item.batch_id}/{task.id}")  # the store's review sample: a person reads it
         if gate and candidate is not None:
             keys = _band_keys(task, candidate)
             near = {n.product_id: n for key in keys for n in [*neighbours.get(key, ()), *seen.get(key, ())]}
@@ -359,22 +361,23 @@ def decide(
                 last_attempt=task.attempts + 1 >= budget.max_attempts,
                 checks=item.checks,
             )
+            held_by_sample = sampled and result.outcome == "publish"
+            if held_by_sample:
+                result = replace(result, outcome="hold")
             report.quality.record(task, item.batch_id, result)
             outcome = result.outcome
             quality = {
                 "scores": result.scores,
                 "outcome": outcome,
-                "reasons": [f"{r.check.value}: {r.reason}" for r in result.failed],
+                "reasons": [f"{r.check.value}: {r.reason}" for r in result.failed]
+                + ([SAMPLED_REASON] if held_by_sample else []),
             }
             if outcome == "retry":
                 reason = QUALITY_REASON_PREFIX + "; ".join(result.reasons("retry", voice))
                 _fail(decision, task, reason, Verdict.RETRY, budget, now)
                 continue
-        if outcome == "publish" and voice.review.holds(f"{item.batch_id}/{task.id}"):
-            outcome = "hold"  # the store's review sample: read by a person first
-            quality = {**(quality or {}), "outcome": outcome}
-            quality["reasons"] = [*quality.get("reasons", []), "review: held by the store's review policy"]
-            report.quality.tallies[(item.batch_id, task.store_id, task.language_id, "outcome:sampled")] += 1
+        elif sampled:  # the gate off: the store's review sample still holds
+            outcome, quality = "hold", {"outcome": "hold", "reasons": [SAMPLED_REASON]}
         if outcome == "publish" and gate and candidate is not None:
             for key in _band_keys(task, candidate):
                 seen.setdefault(key, []).append(Neighbour(task.external_id, candidate.sketch.signature))

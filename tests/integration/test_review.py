@@ -41,6 +41,7 @@ def outbox_versions(engine) -> list[int]:
 
 def test_the_review_policy_holds_answers_that_passed_every_check(engine):
     store, batch_id, tasks, report = held_batch(engine)
+    assert report.quality.outcomes() == {"hold": 3}  # each answer counted once, as held
     assert report.held == len(tasks)
     assert report.applied == 0
     with session_scope(engine) as session:
