@@ -174,7 +174,10 @@ def test_a_file_that_is_not_a_catalog_csv_is_refused_in_one_line(tmp_path, text,
 
 def test_a_csv_file_needs_its_store_given_and_a_json_file_refuses_one(tmp_path):
     path = write_csv(tmp_path / "shop.csv", ["id", "title"], [["P1", "Tent"]])
-    with pytest.raises(CatalogError, match=r"shop\.csv: a CSV catalog does not name its store: give it \(descgen load-catalog FILE --store STORE\)"):
+    with pytest.raises(
+        CatalogError,
+        match=r"shop\.csv: a CSV catalog does not name its store: give it \(descgen load-catalog FILE --store STORE\)",
+    ):
         read_catalog(path)
     document = tmp_path / "shop.json"
     document.write_text('{"store": {"id": "a", "name": "A", "languages": {"en": "English"}}, "products": []}')
