@@ -19,6 +19,7 @@ from descgen.aws.queues import QueueDepth
 from descgen.batching import RemainderAction
 from descgen.draining import DrainReport
 from descgen.generation import GenerationPlan, OnDemandRun, WrittenBatch
+from descgen.markdown import escaped
 from descgen.monitoring import MonitorReport
 from descgen.quality.report import render
 
@@ -143,18 +144,25 @@ class DrainProgress:
         )
 
 
-def drain_artifacts(report: DrainReport | None, queue: QueueDepth, dlq: QueueDepth, error: str | None) -> None:
+def drain_notes(report: DrainReport | None) -> str:
+    """The drain table's description: what was kept, retried and left, every quoted string escaped."""
     results = report.results if report else None
     notes = ["One drain-results run: what happened to the results, and what is left in the queues."]
     if results and results.human_kept:
         notes.append(
-            f"Human-edited descriptions kept (the AI result was not stored): {', '.join(results.human_kept)}"
+            "Human-edited descriptions kept (the AI result was not stored): "
+            + ", ".join(escaped(kept) for kept in results.human_kept)
             + (" and more" if results.skipped_human > len(results.human_kept) else "")
         )
     if results and results.reasons:
-        notes.append("Retried or failed: " + "; ".join(results.reasons))
+        notes.append("Retried or failed: " + "; ".join(escaped(reason) for reason in results.reasons))
     if report and report.problems:
-        notes.append("Problems: " + "; ".join(report.problems))
+        notes.append("Problems: " + "; ".join(escaped(problem) for problem in report.problems))
+    return "\n\n".join(notes)
+
+
+def drain_artifacts(report: DrainReport | None, queue: QueueDepth, dlq: QueueDepth, error: str | None) -> None:
+    results = report.results if report else None
     create_table_artifact(
         key="drain-results",
         table=[
@@ -174,7 +182,7 @@ def drain_artifacts(report: DrainReport | None, queue: QueueDepth, dlq: QueueDep
                 "stopped because": error or (report.stopped_because if report else ""),
             }
         ],
-        description="\n\n".join(notes),
+        description=drain_notes(report),
     )
     if report and report.quality:
         create_markdown_artifact(

@@ -8,6 +8,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from descgen.markdown import escaped
 from descgen.quality.voice import Check
 
 TOP_REASONS = 8
@@ -76,13 +77,13 @@ def render(report: QualityReport) -> str:
         lines.append(f"| {check.value} | {_percent(report.pass_rate(check))} | " + " | ".join(rates) + " |")
     if report.reasons:
         lines += ["", "Top reasons:"]
-        lines += [f"- {count:,} × {reason}" for reason, count in report.reasons[:TOP_REASONS]]
+        lines += [f"- {count:,} × {escaped(reason)}" for reason, count in report.reasons[:TOP_REASONS]]
     if report.worst:
         lines += ["", "Worst answers (mean score):"]
-        lines += [f"- {score:.2f} {where}: {reasons}" for score, where, reasons in report.worst]
+        lines += [f"- {score:.2f} {escaped(where)}: {escaped(reasons)}" for score, where, reasons in report.worst]
     if report.duplicates:
         lines += ["", "Near-duplicates found:"]
-        lines += [f"- {line}" for line in report.duplicates]
+        lines += [f"- {escaped(line)}" for line in report.duplicates]
     return "\n".join(lines)
 
 
