@@ -113,6 +113,11 @@ Admin endpoints, for processes that cannot call Python methods (unsigned, plain 
                                    "provider", "eolDate"}]}
     PUT    /_emulator/models    {"modelId": ..., <any of those fields>} changes one entry (or adds
                                 it); answers the entry. Jobs already created keep the old one.
+    GET    /_emulator/records   -> {"bought": [{"recordId", "inputSha256", "times"}]}: how often batch
+                                jobs answered each record (its id and its modelInput) with a model
+                                output (what Bedrock bills; record errors are not). The same record
+                                id and input answered twice is a purchase made twice (the chaos run
+                                checks this; ``bought_records()`` in process).
     GET    /_emulator/throttle  -> {"createModelInvocationJob": N, "converse": N, "invokeModel": N}
     PUT    /_emulator/throttle  {"createModelInvocationJob": N, "converse": N, "invokeModel": N}
                                 (any of them): the next N calls answer ThrottlingException
@@ -130,6 +135,7 @@ import re
 import tempfile
 import threading
 import uuid
+from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -424,6 +430,7 @@ class BedrockEmulator:
         self._jobs: dict[str, _Job] = {}
         self._jobs_by_token: dict[str, _Job] = {}
         self._rules: list[FaultRule] = []
+        self._bought: Counter[tuple[str, str]] = Counter()  # (record id, input digest) -> answers billed
         self._workers: list[threading.Thread] = []
         self._closing = threading.Event()
         self._server: ThreadingHTTPServer | None = None
@@ -520,6 +527,11 @@ class BedrockEmulator:
                 self._throttles[operation] -= 1
                 raise ApiError("ThrottlingException", THROTTLED_MESSAGE)
 
+    def bought_records(self) -> dict[tuple[str, str], int]:
+        """(record id, SHA-256 of its modelInput) -> how often a batch job answered it with a model output."""
+        with self._lock:
+            return dict(self._bought)
+
     # ------------------------------------------------------------------ models
 
     def models(self) -> dict[str, EmulatedModel]:
@@ -589,6 +601,9 @@ class BedrockEmulator:
                 return _json_reply({"models": [model.to_json() for model in self.models().values()]})
             case "PUT", ["_emulator", "models"]:
                 return _json_reply(self._put_model(_json_object(body)))
+            case "GET", ["_emulator", "records"]:
+                bought = self.bought_records().items()
+                return _json_reply({"bought": [{"recordId": r, "inputSha256": d, "times": n} for (r, d), n in bought]})
             case "GET", ["_emulator", "throttle"]:
                 return _json_reply(self.throttles())
             case "PUT", ["_emulator", "throttle"]:
@@ -973,6 +988,9 @@ class BedrockEmulator:
                     else anthropic_response(answer, request=body, model_id=job.request["modelId"])
                 )
                 stats["success"] += 1
+                digest = hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
+                with self._lock:
+                    self._bought[record_id, digest] += 1
                 stats["input_tokens"] += answer.input_tokens
                 stats["output_tokens"] += answer.output_tokens
         raw = json.dumps(line, ensure_ascii=False).encode()

@@ -9,10 +9,13 @@ service would send (S3 events pass through unchanged; SNS envelopes become
 function in its own process from its built zip. Like an asynchronous invocation,
 a failure is retried ``maximum_retry_attempts`` times after a delay, then the
 event goes to the on-failure destination queue with the error: never silently.
+An execution environment that died (killed, crashed) fails the invocation in hand
+and is replaced by a fresh one for the next, as the Lambda service does.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import subprocess
@@ -58,9 +61,13 @@ class LambdaContainer:
             assert self._process.stdin
             assert self._process.stdout
             started = time.monotonic()
-            self._process.stdin.write(json.dumps(event) + "\n")
-            self._process.stdin.flush()
-            line = self._process.stdout.readline()
+            try:
+                self._process.stdin.write(json.dumps(event) + "\n")
+                self._process.stdin.flush()
+            except BrokenPipeError:  # the process died between two invocations
+                line = ""
+            else:
+                line = self._process.stdout.readline()
             seconds = time.monotonic() - started
         if not line:
             return Invocation(ok=False, error=f"runtime exited with code {self._process.wait()}", seconds=seconds)
@@ -70,9 +77,17 @@ class LambdaContainer:
         error = f"{answer['errorType']}: {answer['errorMessage']}"
         return Invocation(False, error=error, seconds=seconds, maxrss_kb=answer["maxrss_kb"])
 
+    @property
+    def pid(self) -> int:
+        return self._process.pid
+
+    def alive(self) -> bool:
+        return self._process.poll() is None
+
     def stop(self) -> None:
         if self._process.stdin:
-            self._process.stdin.close()
+            with contextlib.suppress(BrokenPipeError):
+                self._process.stdin.close()
         try:
             self._process.wait(timeout=5)
         except subprocess.TimeoutExpired:
@@ -166,6 +181,10 @@ class LambdaRunner:
         for container in self._containers.values():
             container.stop()
 
+    def container_pids(self) -> dict[str, int]:
+        """Each function's execution environment process (the chaos run kills them)."""
+        return {name: container.pid for name, container in self._containers.items()}
+
     def idle(self) -> bool:
         """No delivery waiting or being handled (what the demo waits for)."""
         for function in self.functions.values():
@@ -197,6 +216,9 @@ class LambdaRunner:
 
     def _deliver(self, function: LambdaFunction, message: dict[str, Any]) -> None:
         event = function.to_event(json.loads(message["Body"]))
+        if not self._containers[function.name].alive():
+            self._containers[function.name].stop()
+            self._containers[function.name] = LambdaContainer(function.package, function.environment)
         outcome = self._containers[function.name].invoke(event)
         function.stats.invocations += 1
         function.stats.last = outcome
