@@ -10,14 +10,18 @@ the log and the artifact.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING
 
 from botocore.exceptions import ClientError
 
 from descgen.model_catalog import ModelInfo, ModelRefused
 from descgen.settings import Settings
+
+if TYPE_CHECKING:
+    from mypy_boto3_bedrock import BedrockClient
 
 _GONE = frozenset({"ResourceNotFoundException", "ValidationException"})
 
@@ -28,7 +32,7 @@ class CheckedModel:
     warning: str | None = None  # set for a LEGACY model
 
 
-def check_model(settings: Settings, bedrock: Any, model_id: str, now: datetime | None = None) -> CheckedModel:
+def check_model(settings: Settings, bedrock: BedrockClient, model_id: str, now: datetime | None = None) -> CheckedModel:
     """The model's catalog entry if descgen may use it now; ``ModelRefused`` otherwise."""
     model = settings.model(model_id)
     try:
@@ -54,7 +58,7 @@ def check_model(settings: Settings, bedrock: Any, model_id: str, now: datetime |
     )
 
 
-def _lifecycle_warning(model_id: str, lifecycle: dict[str, Any], now: datetime) -> str | None:
+def _lifecycle_warning(model_id: str, lifecycle: Mapping[str, object], now: datetime) -> str | None:
     end = lifecycle.get("endOfLifeTime")
     if isinstance(end, datetime) and end <= now:
         raise ModelRefused(f"model {model_id} reached end of life on Bedrock on {end:%Y-%m-%d}; choose another model")

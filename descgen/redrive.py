@@ -8,29 +8,27 @@ message, which the drain applies once, and never loses one.
 
 from __future__ import annotations
 
-import json
 import logging
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from botocore.exceptions import ClientError
+from sqlalchemy.orm import Session
 
 from descgen.aws.queues import queue_arn
 from descgen.contract.sqs_batches import MAX_ENTRIES_PER_CALL, MessageSender, delete_messages
+from descgen.db.dead_letters import notes_by_id
+from descgen.dead_letters import PREVIEW_CHARS, DeadLetter, batch_id_of, one_line, with_notes
+from descgen.formats import count
+
+if TYPE_CHECKING:
+    from mypy_boto3_sqs import SQSClient
 
 log = logging.getLogger(__name__)
 
 # What an endpoint answers for an action it does not implement.
 _MISSING_ACTION_CODES = frozenset({"InvalidAction", "UnsupportedOperation", "NotImplemented", "500", "501"})
 PEEK_SECONDS = 30
-
-
-@dataclass
-class DeadLetter:
-    message_id: str
-    batch_id: str | None
-    bytes: int
-    receive_count: int
 
 
 @dataclass
@@ -41,7 +39,7 @@ class RedriveReport:
     move_task_handle: str | None = None
 
 
-def list_dead_letters(sqs: Any, dlq_url: str, max_messages: int) -> RedriveReport:
+def list_dead_letters(sqs: SQSClient, dlq_url: str, max_messages: int) -> RedriveReport:
     """What a redrive would move (the dry run); the messages stay where they are."""
     report = RedriveReport(method="dry run")
     handles: list[str] = []
@@ -62,9 +60,10 @@ def list_dead_letters(sqs: Any, dlq_url: str, max_messages: int) -> RedriveRepor
             report.listed.append(
                 DeadLetter(
                     message_id=message["MessageId"],
-                    batch_id=_batch_id(message["Body"]),
+                    batch_id=batch_id_of(message["Body"]),
                     bytes=len(message["Body"].encode()),
                     receive_count=int(message["Attributes"]["ApproximateReceiveCount"]),
+                    preview=one_line(message["Body"], PREVIEW_CHARS),
                 )
             )
             handles.append(message["ReceiptHandle"])
@@ -73,7 +72,16 @@ def list_dead_letters(sqs: Any, dlq_url: str, max_messages: int) -> RedriveRepor
     return report
 
 
-def redrive(sqs: Any, dlq_url: str, queue_url: str, *, max_messages: int, max_request_bytes: int) -> RedriveReport:
+def explain_dead_letters(sqs: SQSClient, session: Session, dlq_url: str, max_messages: int) -> RedriveReport:
+    """The dry run with what the drain learned of each message (``dead_letters.py``)."""
+    report = list_dead_letters(sqs, dlq_url, max_messages)
+    notes = notes_by_id(session, [letter.message_id for letter in report.listed])
+    return replace(report, listed=with_notes(report.listed, notes))
+
+
+def redrive(
+    sqs: SQSClient, dlq_url: str, queue_url: str, *, max_messages: int, max_request_bytes: int
+) -> RedriveReport:
     """Move dead letters back. ``max_messages`` bounds the fallback only: a move task moves the whole DLQ."""
     try:
         handle = sqs.start_message_move_task(
@@ -98,15 +106,7 @@ def redrive(sqs: Any, dlq_url: str, queue_url: str, *, max_messages: int, max_re
         report.moved += len(messages)
         if deleted.failed_receipts:
             log.warning(
-                "%d moved message(s) are still in the DLQ too; the drain applies them once",
-                len(deleted.failed_receipts),
+                "%s moved message(s) are still in the DLQ too; the drain applies them once",
+                count(len(deleted.failed_receipts)),
             )
     return report
-
-
-def _batch_id(body: str) -> str | None:
-    try:
-        value = json.loads(body).get("batchId")
-    except (ValueError, AttributeError):
-        return None
-    return value if isinstance(value, str) else None

@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Annotated
 
 from prefect import flow, get_run_logger
-from prefect.artifacts import create_table_artifact
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from pydantic import Field
 
+from descgen.dead_letters import described, markdown_table
+from descgen.formats import count
 from descgen.redrive import RedriveReport
 from tasks.redrive import list_dead_letters, move_dead_letters
 
@@ -29,21 +31,15 @@ def redrive_dlq(dry_run: DryRun = True, max_messages: MaxMessages = 1000) -> Red
     if dry_run:
         report = list_dead_letters(max_messages)
         for letter in report.listed:
-            log.info(
-                "would move %s (batch %s, %d bytes, received %d times)",
-                letter.message_id,
-                letter.batch_id,
-                letter.bytes,
-                letter.receive_count,
-            )
-        create_table_artifact(
+            log.info("would move %s", described(letter))
+        create_markdown_artifact(
             key="redrive-dlq",
-            table=[vars(letter) for letter in report.listed] or [{"message_id": "(the DLQ is empty)"}],
+            markdown=markdown_table(report.listed),
             description=f"Dry run: {len(report.listed)} message(s) would be moved back to the results queue",
         )
         return report
     report = move_dead_letters(max_messages)
-    log.info("redrive by %s: %d message(s) moved", report.method, report.moved)
+    log.info("redrive by %s: %s message(s) moved", report.method, count(report.moved))
     create_table_artifact(
         key="redrive-dlq",
         table=[{"method": report.method, "moved": report.moved, "move task": report.move_task_handle or "-"}],

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
-from prefect import task
+from datetime import timedelta
 
+from prefect import get_run_logger, task
+
+from descgen.aws_layout import LAYOUT
+from descgen.db.dead_letters import prune_notes
 from descgen.db.housekeeping import prune_versions
 from descgen.db.models import utcnow
+from descgen.db.session import session_scope
+from descgen.formats import count
 from descgen.housekeeping import PruneReport, RetentionPolicy
 from descgen.settings import HousekeepingSettings, get_housekeeping_settings
 from tasks.connections import engine
@@ -26,4 +32,11 @@ def prune(dry_run: bool) -> tuple[PruneReport, RetentionPolicy]:
     settings = get_housekeeping_settings()
     policy = retention_policy(settings)
     report = prune_versions(engine(), policy, utcnow(), dry_run=dry_run, chunk=settings.prune_chunk_versions)
+    # the drain's notes of messages no DLQ can still hold (descgen/dead_letters.py)
+    with session_scope(engine()) as session:
+        before = utcnow() - timedelta(seconds=LAYOUT.dlq.message_retention_seconds)
+        notes = prune_notes(session, before, dry_run=dry_run)
+    get_run_logger().info(
+        "%s dead-letter notes %s: last seen before %s", count(notes), "would go" if dry_run else "pruned", before
+    )
     return report, policy

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
@@ -27,20 +27,23 @@ from descgen.retrying import (
     refused_before_billing,
 )
 
+if TYPE_CHECKING:
+    from mypy_boto3_bedrock_runtime import BedrockRuntimeClient
+    from mypy_boto3_bedrock_runtime.type_defs import ConverseResponseTypeDef
+
 
 def converse_paid_once(
-    runtime: Any,
+    runtime: BedrockRuntimeClient,
     model_id: str,
     body: Mapping[str, Any],
     *,
     attempts: int = CONVERSE_ATTEMPTS,
     sleep: Callable[[float], None] = time.sleep,
-) -> dict[str, Any]:
+) -> ConverseResponseTypeDef:
     """Bedrock's answer to one Converse request; the last error once the request cannot be sent again."""
     for attempt in range(1, attempts + 1):
         try:
-            response: dict[str, Any] = runtime.converse(modelId=model_id, **body)
-            return response
+            return runtime.converse(modelId=model_id, **body)
         except (ClientError, BotoCoreError) as error:
             if attempt == attempts or not refused_before_billing(error):
                 raise

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from mypy_boto3_sqs import SQSClient
 
 
 @dataclass
@@ -16,7 +19,7 @@ class QueueDepth:
         return self.visible + self.in_flight
 
 
-def queue_depth(sqs: Any, queue_url: str) -> QueueDepth:
+def queue_depth(sqs: SQSClient, queue_url: str) -> QueueDepth:
     attributes = sqs.get_queue_attributes(
         QueueUrl=queue_url, AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"]
     )["Attributes"]
@@ -26,5 +29,5 @@ def queue_depth(sqs: Any, queue_url: str) -> QueueDepth:
     )
 
 
-def queue_arn(sqs: Any, queue_url: str) -> str:
+def queue_arn(sqs: SQSClient, queue_url: str) -> str:
     return str(sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"])

@@ -7,13 +7,16 @@ boto3 ``bedrock`` client.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from mypy_boto3_bedrock import BedrockClient
 
 # Bedrock's statuses of a job that has not ended (and holds one of the model's job slots).
 RUNNING_JOB_STATUSES = frozenset({"Submitted", "Validating", "Scheduled", "InProgress", "Stopping"})
 
 
-def find_job(bedrock: Any, job_name: str) -> dict[str, Any] | None:
+def find_job(bedrock: BedrockClient, job_name: str) -> dict[str, Any] | None:
     """The summary of the job named exactly ``job_name``, or None if there is none.
 
     ``nameContains`` is a substring filter (``descgen-b1`` also finds ``descgen-b10``),

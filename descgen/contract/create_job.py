@@ -18,12 +18,17 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from descgen.contract.bedrock_jobs import find_job
 from descgen.contract.keys import input_key, job_wait_key, output_folder, s3_uri
 from descgen.contract.lambda_settings import CreateJobSettings
 from descgen.contract.messages import ContractError, JobRequest
+
+if TYPE_CHECKING:
+    from mypy_boto3_bedrock import BedrockClient
+    from mypy_boto3_bedrock.literals import ModelInvocationTypeType
+    from mypy_boto3_s3 import S3Client
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +57,7 @@ def job_locations(request: JobRequest, settings: CreateJobSettings) -> tuple[str
     return expected_input, expected_output
 
 
-def create_job(request: JobRequest, settings: CreateJobSettings, bedrock: Any, s3: Any) -> JobCreation:
+def create_job(request: JobRequest, settings: CreateJobSettings, bedrock: BedrockClient, s3: S3Client) -> JobCreation:
     """Create (or find) the batch's job; wait instead when Bedrock has no slot for it.
 
     Any other error raises, so that AWS retries the invocation and then sends the
@@ -65,7 +70,8 @@ def create_job(request: JobRequest, settings: CreateJobSettings, bedrock: Any, s
             roleArn=settings.role_arn,
             clientRequestToken=request.batch_id,
             modelId=request.model_id,
-            modelInvocationType=request.invocation_type,
+            # JobRequest refuses any other value than Bedrock's two (INVOCATION_TYPES)
+            modelInvocationType=cast("ModelInvocationTypeType", request.invocation_type),
             inputDataConfig={"s3InputDataConfig": {"s3Uri": input_uri, "s3InputFormat": "JSONL"}},
             outputDataConfig={"s3OutputDataConfig": {"s3Uri": output_uri}},
             timeoutDurationInHours=settings.job_timeout_hours,
@@ -86,7 +92,7 @@ def create_job(request: JobRequest, settings: CreateJobSettings, bedrock: Any, s
     return JobCreation(request.batch_id, job_arn=job_arn)
 
 
-def _existing_job_arn(bedrock: Any, job_name: str) -> str:
+def _existing_job_arn(bedrock: BedrockClient, job_name: str) -> str:
     job = find_job(bedrock, job_name)
     if job is None:
         raise RuntimeError(f"job name {job_name} is taken but no such job is listed")

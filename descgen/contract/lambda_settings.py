@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping
-from typing import Any, Literal, TypedDict, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypedDict, TypeVar
 
-T = TypeVar("T")
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
+T = TypeVar("T", bound="DataclassInstance")  # the handlers' settings classes: dataclasses
 
 
 class ClientRetries(TypedDict, total=False):
@@ -88,7 +91,7 @@ def to_environ(settings: Any) -> dict[str, str]:
 
 def from_environ(settings_class: type[T], environ: Mapping[str, str]) -> T:
     values: dict[str, Any] = {}
-    for field in dataclasses.fields(settings_class):  # type: ignore[arg-type]
+    for field in dataclasses.fields(settings_class):
         name = field.metadata["env"]
         raw = environ.get(name)
         if raw is None or raw == "":
