@@ -39,6 +39,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from descgen import formats
 from descgen.lifecycle import LIVE_VERSIONS, VersionStatus
 
 
@@ -113,14 +114,14 @@ def render(report: PruneReport, policy: RetentionPolicy) -> str:
     lines = [
         f"## prune-versions{': dry run' if report.dry_run else ''}",
         "",
-        f"{report.examined:,} versions examined in {report.chunks:,} chunks; **{report.pruned:,} {verb}**, "
-        f"with {report.outbox_rows:,} delivered outbox rows.",
+        f"{formats.count(report.examined)} versions examined in {formats.count(report.chunks)} chunks; "
+        f"**{formats.count(report.pruned)} {verb}**, with {formats.count(report.outbox_rows)} delivered outbox rows.",
         "",
         f"Policy: keep {policy.keep_days:g} days; rejected drafts {policy.rejected_keep_days:g} days after review; "
         f"every version of a batch younger than {policy.rollback_window_days:g} days.",
         "",
         "| kept because | versions |",
         "|---|---:|",
-        *(f"| {reason.value} | {report.kept[reason]:,} |" for reason in Keep),
+        *(f"| {reason.value} | {formats.count(report.kept[reason])} |" for reason in Keep),
     ]
     return "\n".join(lines) + "\n"

@@ -95,6 +95,7 @@ class Settings(DatabaseSettings):
     sqs_endpoint_url: str | None = None
     bedrock_endpoint_url: str | None = None
     bedrock_runtime_endpoint_url: str | None = None
+    cloudwatch_endpoint_url: str | None = None
     aws_credentials_block: str | None = Field(None, description="name of a prefect-aws AwsCredentials block")
     aws_access_key_id: str | None = Field(None, description="for the emulators only; in AWS use the default chain")
     aws_secret_access_key: SecretStr | None = None
@@ -153,6 +154,15 @@ class Settings(DatabaseSettings):
     )
     max_throttles: int = Field(
         10, ge=0, description="throttled records retried without counting an attempt; past this, throttles count"
+    )
+
+    # --- metrics (descgen/metrics.py; the dashboard in infra/dashboard.tf reads them) ---
+    metrics_namespace: str = Field(
+        "descgen",
+        max_length=255,
+        pattern=r"^[^:]*$",
+        description="CloudWatch namespace of the flows' metrics (Terraform's descgen_env sets the deployment's); "
+        "empty: no metric is sent",
     )
 
     _catalog: dict[str, ModelInfo] = PrivateAttr(default_factory=dict)

@@ -6,13 +6,18 @@ from typing import Annotated
 
 from prefect import flow, get_run_logger
 from prefect.events import emit_event
+from prefect.runtime import flow_run
 from pydantic import Field
 
 from descgen.aws.queues import QueueDepth
+from descgen.db.models import utcnow
 from descgen.draining import DrainReport
+from descgen.formats import count, duration
+from descgen.metrics import drain_metrics
 from descgen.settings import get_settings
 from flows.artifacts import DrainProgress, drain_artifacts
 from tasks.drain import drain_queue, queue_depths
+from tasks.metrics import send_metrics
 
 MaxMessages = Annotated[int, Field(ge=1, le=1_000_000, description="stop after this many SQS messages")]
 MaxSeconds = Annotated[float, Field(gt=0, le=3600, description="stop after this many seconds")]
@@ -41,7 +46,12 @@ def emit_depth_events(dlq_url: str, queue: QueueDepth, dlq: QueueDepth, threshol
         emit_event(event="descgen.dlq.over-threshold", resource=resource, payload=payload)
 
 
-@flow(name="drain-results", flow_run_name="drain: up to {max_messages} messages in {max_seconds}s")
+def run_name() -> str:
+    asked = flow_run.parameters
+    return f"drain: up to {count(asked['max_messages'])} messages in {duration(asked['max_seconds'])}"
+
+
+@flow(name="drain-results", flow_run_name=run_name)
 def drain_results(max_messages: MaxMessages = 100_000, max_seconds: MaxSeconds = 240) -> DrainReport:
     """SQS pages of results -> sanitized descriptions in the database; queue and DLQ depth reported.
 
@@ -63,34 +73,36 @@ def drain_results(max_messages: MaxMessages = 100_000, max_seconds: MaxSeconds =
         raise
     finally:
         queue, dlq = queue_depths()
-        log.info("queue depth %d, dead-letter queue depth %d", queue.total, dlq.total)
+        log.info("queue depth %s, dead-letter queue depth %s", count(queue.total), count(dlq.total))
         emit_depth_events(settings.dlq_url, queue, dlq, settings.dlq_alert_threshold)
         drain_artifacts(report, queue, dlq, error)
+    send_metrics(drain_metrics(report.tallies, utcnow()))
     results = report.results
     log.info(
-        "%d messages: %d applied, %d held for review, %d kept human edits, %d retried, %d throttled (no attempt), "
-        "%d failed, %d stale, %d undecodable (%s)",
-        report.messages,
-        results.applied,
-        results.held,
-        results.skipped_human,
-        results.retried,
-        results.waited,
-        results.failed,
-        results.stale,
-        report.undecodable,
+        "%s messages: %s applied, %s held for review, %s kept human edits, %s retried, %s throttled (no attempt), "
+        "%s failed, %s stale, %s undecodable (%s)",
+        count(report.messages),
+        count(results.applied),
+        count(results.held),
+        count(results.skipped_human),
+        count(results.retried),
+        count(results.waited),
+        count(results.failed),
+        count(results.stale),
+        count(report.undecodable),
         report.stopped_because,
     )
     left = report.undecodable + report.unapplied
     if left:
         shown = ", ".join(report.left_behind[:10]) + (" and more" if len(report.left_behind) > 10 else "")
         raise MessagesLeftBehind(
-            f"{left:,} messages could not be applied ({report.undecodable:,} undecodable, {report.unapplied:,} "
-            f"refused by the database) and go to the dead-letter queue after their last receive: {shown}"
+            f"{count(left)} messages could not be applied ({count(report.undecodable)} undecodable, "
+            f"{count(report.unapplied)} refused by the database) and go to the dead-letter queue after their last "
+            f"receive: {shown}"
         )
     if dlq.total > settings.dlq_alert_threshold:
         raise DeadLetterQueueGrowing(
-            f"the dead-letter queue holds {dlq.total} messages, over the threshold of {settings.dlq_alert_threshold}: "
-            "inspect them, fix the cause, then run redrive-dlq"
+            f"the dead-letter queue holds {count(dlq.total)} messages, over the threshold of "
+            f"{count(settings.dlq_alert_threshold)}: inspect them, fix the cause, then run redrive-dlq"
         )
     return report

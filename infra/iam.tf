@@ -348,6 +348,23 @@ data "aws_iam_policy_document" "prefect_worker" {
     resources = local.bedrock_model_arns
   }
 
+  # monitor-jobs and drain-results send their metrics (descgen/metrics.py).
+  # PutMetricData has no resource-level permissions ("*" is the only resource);
+  # the cloudwatch:namespace condition keeps the workers to their deployment's
+  # namespace (CloudWatch User Guide, "Using condition keys to limit access to
+  # CloudWatch namespaces").
+  statement {
+    sid       = "SendTheFlowsMetricsToTheirNamespace"
+    actions   = ["cloudwatch:PutMetricData"]
+    resources = ["*"]
+
+    condition {
+      test     = "StringEquals"
+      variable = "cloudwatch:namespace"
+      values   = [local.metrics_namespace]
+    }
+  }
+
   # Inputs, topic and queues are encrypted with the deployment key.
   statement {
     sid       = "UseTheDeploymentKeyThroughS3SnsAndSqs"

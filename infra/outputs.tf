@@ -13,6 +13,8 @@ locals {
     DESCGEN_QUEUE_URL  = aws_sqs_queue.results.url
     DESCGEN_DLQ_URL    = aws_sqs_queue.dlq.url
     DESCGEN_MODEL_ID   = var.model_id
+
+    DESCGEN_METRICS_NAMESPACE = local.metrics_namespace
   }
 }
 
@@ -100,4 +102,14 @@ output "alerts_topic_arn" {
 output "kms_key_arn" {
   description = "The deployment's KMS key (bucket, topics, queues, logs, Lambda environment)."
   value       = aws_kms_key.this.arn
+}
+
+output "metrics_namespace" {
+  description = "CloudWatch namespace of the flows' metrics (DESCGEN_METRICS_NAMESPACE); the dashboard and the workers' PutMetricData permission name it."
+  value       = local.metrics_namespace
+}
+
+output "dashboard_name" {
+  description = "CloudWatch dashboard of cost per 1K tokens, cost, tokens, turnaround, results, holds and retries per store and model, with the alarms, queue depths and Lambda errors."
+  value       = aws_cloudwatch_dashboard.this.dashboard_name
 }

@@ -8,6 +8,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from descgen import formats
 from descgen.markdown import escaped
 from descgen.quality.voice import Check
 
@@ -68,8 +69,9 @@ def render(report: QualityReport) -> str:
     if not report.gated:
         return "\n".join([*lines, "No answers met the quality gate yet."])
     lines.append(
-        f"{report.gated:,} answers gated: {outcomes['publish']:,} published, {outcomes['hold']:,} held for review, "
-        f"{outcomes['retry']:,} sent back (retries cost about ${report.retry_cost_usd:,.4f})."
+        f"{formats.count(report.gated)} answers gated: {formats.count(outcomes['publish'])} published, "
+        f"{formats.count(outcomes['hold'])} held for review, {formats.count(outcomes['retry'])} sent back "
+        f"(retries cost about {formats.money(report.retry_cost_usd)})."
     )
     lines += ["", "| check | all | " + " | ".join(languages) + " |", "|---|---:|" + "---:|" * len(languages)]
     for check in Check:
@@ -77,7 +79,7 @@ def render(report: QualityReport) -> str:
         lines.append(f"| {check.value} | {_percent(report.pass_rate(check))} | " + " | ".join(rates) + " |")
     if report.reasons:
         lines += ["", "Top reasons:"]
-        lines += [f"- {count:,} × {escaped(reason)}" for reason, count in report.reasons[:TOP_REASONS]]
+        lines += [f"- {formats.count(n)} × {escaped(reason)}" for reason, n in report.reasons[:TOP_REASONS]]
     if report.worst:
         lines += ["", "Worst answers (mean score):"]
         lines += [f"- {score:.2f} {escaped(where)}: {escaped(reasons)}" for score, where, reasons in report.worst]

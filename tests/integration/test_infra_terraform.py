@@ -35,6 +35,7 @@ from hcl2.utils import SerializationOptions
 from descgen.aws_layout import LAYOUT, LAYOUT_FILE
 from descgen.contract.keys import JOB_WAIT_NAME, MANIFEST_NAME, OUTPUT_SUFFIX
 from descgen.contract.lambda_settings import CreateJobSettings, ParseOutputSettings, environment_names
+from descgen.metrics import METRIC_NAMES
 from descgen.model_catalog import ModelRefused, check_usable, load_model_catalog
 from descgen.settings import Settings
 
@@ -191,7 +192,7 @@ def validated_choices(variable: str) -> list[Any]:
 def for_object_value(node: NodeView) -> str:
     """The value template of a {for k, v in ... : k => <value>} expression."""
     [for_object] = node.find_all(ForObjectExprRule)
-    rendered: str = value(for_object.value_expr)  # type: ignore[attr-defined]  (a ForObjectView)
+    rendered: str = value(for_object.value_expr)  # type: ignore[attr-defined]  # a ForObjectView, which the NodeView stub does not know
     return rendered
 
 
@@ -364,7 +365,7 @@ PREFECT_SIDE_SOURCES = sorted(
     for path in (REPO_ROOT / folder).rglob("*.py")
     if path not in LAMBDA_ONLY_SOURCES
 )
-AWS_SERVICES = ("s3", "sns", "sqs", "bedrock", "bedrock-runtime")
+AWS_SERVICES = ("s3", "sns", "sqs", "bedrock", "bedrock-runtime", "cloudwatch")
 # Operations authorized under another action's name.
 IAM_ACTION_FOR = {
     "sqs:SendMessageBatch": "sqs:SendMessage",
@@ -646,6 +647,7 @@ def test_the_descgen_env_output_sets_real_settings_including_every_required_one(
         "DESCGEN_QUEUE_URL": "${aws_sqs_queue.results.url}",
         "DESCGEN_DLQ_URL": "${aws_sqs_queue.dlq.url}",
         "DESCGEN_MODEL_ID": "${var.model_id}",
+        "DESCGEN_METRICS_NAMESPACE": "${local.metrics_namespace}",
     }
 
 
@@ -869,6 +871,7 @@ PREFECT_WORKER_GRANTS = {
     ("bedrock:InvokeModel", BEDROCK_MODELS),  # generate: the on-demand remainder (converse)
     ("bedrock:GetFoundationModel", BEDROCK_MODELS),  # generate: is the model still ACTIVE?
     ("bedrock:GetInferenceProfile", BEDROCK_MODELS),
+    ("cloudwatch:PutMetricData", "*"),  # monitor and drain: their metrics (the action takes no resource ARN)
     ("kms:Decrypt", KEY_ARN),
     ("kms:GenerateDataKey", KEY_ARN),
 }
@@ -975,6 +978,16 @@ def test_the_batch_role_trusts_only_bedrock_jobs_of_this_account() -> None:
     assert conditions["aws:SourceArn"][1] == (BEDROCK_JOBS,)
 
 
+def test_the_workers_may_send_metrics_to_their_deployments_namespace_only() -> None:
+    # GIVEN the statement that allows PutMetricData
+    statement = statement_with("prefect_worker", "cloudwatch:PutMetricData")
+
+    # WHEN its conditions are read
+    # THEN it names the namespace the dashboard reads and the workers are told (descgen_env)
+    assert statement.conditions == {("StringEquals", "cloudwatch:namespace"): ("${local.metrics_namespace}",)}
+    assert terraform().locals["metrics_namespace"] == "${local.name_prefix}"
+
+
 def test_the_manifest_the_workers_may_read_is_bedrocks_manifest_under_the_output_prefix() -> None:
     # GIVEN the objects the worker policy may read
     # WHEN the local is resolved against the layout
@@ -1066,6 +1079,29 @@ def test_alarms_page_on_dead_letters_lambda_errors_failed_invocations_and_failed
     # AND the alerts topic mails whoever the variable lists
     email = tf.resource("aws_sns_topic_subscription", "alert_email")
     assert (attr(email, "protocol"), attr(email, "for_each")) == ("email", "${toset(var.alert_emails)}")
+
+
+# ==============================================================================================================
+# Dashboard
+# ==============================================================================================================
+
+
+def test_the_dashboard_graphs_every_metric_the_flows_send_and_no_other() -> None:
+    # GIVEN the dashboard's graphs of descgen's own metrics
+    tf = terraform()
+    graphs = tf.locals["descgen_graphs"]
+
+    # WHEN the metric names they search for are listed
+    graphed = [name for graph in graphs for name in graph["metrics"]]
+
+    # THEN they are descgen.metrics' names, each once: a metric renamed on one side fails here
+    assert sorted(graphed) == sorted(METRIC_NAMES), f"dashboard {sorted(graphed)}, code {sorted(METRIC_NAMES)}"
+    # AND each graph totals or averages with a statistic CloudWatch knows
+    assert {graph["stat"] for graph in graphs} <= {"Sum", "Average", "Maximum", "Minimum", "SampleCount"}
+    # AND the body is the widgets, JSON-encoded by Terraform, under the deployment's name
+    dashboard = tf.resource("aws_cloudwatch_dashboard", "this")
+    assert attr(dashboard, "dashboard_body") == "${jsonencode({widgets = local.dashboard_widgets})}"
+    assert attr(dashboard, "dashboard_name") == "${local.name_prefix}"
 
 
 # ==============================================================================================================

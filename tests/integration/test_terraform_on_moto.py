@@ -27,6 +27,7 @@ import base64
 import hashlib
 import json
 import os
+import re
 import select
 import shutil
 import subprocess
@@ -45,6 +46,7 @@ from hcl2.utils import SerializationOptions
 from descgen.aws_layout import LAYOUT
 from descgen.contract.keys import OUTPUT_SUFFIX
 from descgen.contract.lambda_settings import CreateJobSettings, ParseOutputSettings, environment_names
+from descgen.metrics import METRIC_NAMES, Metric
 from descgen.settings import Settings
 from tests.infra.applied_stack import AppliedStack
 from tests.infra.terraform_cli import Terraform, TerraformMissing, TerraformTools, find_terraform_tools
@@ -157,7 +159,7 @@ class Applied:
     seconds: float
 
     def client(self, service: str) -> Any:
-        return boto3.client(  # type: ignore[call-overload]
+        return boto3.client(  # type: ignore[call-overload]  # the stubs overload client() on literal service names
             service,
             endpoint_url=self.moto_url,
             region_name=self.outputs["aws_region"],
@@ -509,6 +511,40 @@ def test_the_alarms_and_the_job_failure_rule_page_the_alerts_topic(applied: Appl
         assert json.loads(body) == json.loads(values["dashboard_body"]), address
 
 
+SEARCHED_METRIC = re.compile(r"""SEARCH\('\{"(?P<namespace>[^"]+)",Store,Model\} MetricName="(?P<name>\w+)"'""")
+
+
+def test_the_dashboard_graphs_every_metric_the_flows_send_beside_the_alarms_queues_and_lambdas(
+    applied: Applied,
+) -> None:
+    # GIVEN the dashboard Terraform created, read back from moto
+    cloudwatch = applied.client("cloudwatch")
+    body = json.loads(cloudwatch.get_dashboard(DashboardName=applied.outputs["dashboard_name"])["DashboardBody"])
+    widgets = body["widgets"]
+
+    # WHEN its widgets are sorted by what they show
+    lines = [line for widget in widgets if widget["type"] == "metric" for line in widget["properties"]["metrics"]]
+    assert all(isinstance(line, list) for line in lines), f"each graph line is an array: {lines}"
+    searched = [SEARCHED_METRIC.match(line[0]["expression"]) for line in lines if isinstance(line[0], dict)]
+    plain = {tuple(line) for line in lines if not isinstance(line[0], dict)}
+    [alarm_widget] = [widget for widget in widgets if widget["type"] == "alarm"]
+
+    # THEN it graphs each metric descgen.metrics defines, once, per store and model of the workers' namespace
+    assert all(searched), f"a graph searches for something else: {lines}"
+    names = [match.group("name") for match in searched if match]
+    assert sorted(names) == sorted(METRIC_NAMES), f"dashboard {sorted(names)}, code {sorted(METRIC_NAMES)}"
+    namespaces = {match.group("namespace") for match in searched if match}
+    assert namespaces == {applied.outputs["metrics_namespace"]}
+    assert f"DESCGEN_METRICS_NAMESPACE={applied.outputs['metrics_namespace']}" in applied.outputs["descgen_env"]
+    # AND next to them every alarm Terraform created, the depth of each queue and each Lambda's errors
+    alarms = {alarm["AlarmArn"] for alarm in cloudwatch.describe_alarms()["MetricAlarms"]}
+    assert set(alarm_widget["properties"]["alarms"]) == alarms
+    queues = {deployment_name(queue) for queue in ("queue", "dlq", "lambda_failures_queue")}
+    assert {("AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", queue) for queue in queues} <= plain
+    for function in applied.outputs["function_names"].values():
+        assert ("AWS/Lambda", "Errors", "FunctionName", function) in plain
+
+
 def test_the_descgen_env_output_is_a_complete_settings_file_for_the_workers(applied: Applied) -> None:
     # GIVEN the output the README pipes into .env
     lines = applied.outputs["descgen_env"].splitlines()
@@ -616,6 +652,10 @@ def test_one_whole_cycle_runs_on_what_terraform_created(
         functions = stack.runner.functions
         assert functions["create_bedrock_job"].stats.invocations == 1
         assert [f.stats.errors for f in functions.values()] == [[], []]
+        # AND the cost per 1K tokens and the turnaround of the batch are in CloudWatch, in Terraform's namespace
+        listed = applied.client("cloudwatch").list_metrics(Namespace=applied.outputs["metrics_namespace"])["Metrics"]
+        sent = {metric["MetricName"] for metric in listed}
+        assert {Metric.COST_PER_1K_TOKENS, Metric.TURNAROUND_SECONDS, Metric.RESULTS_APPLIED} <= sent, sent
         sqs = stack.client("sqs")
         for queue in (stack.queue_url, stack.dlq_url, stack.failure_queue_url):
             depth = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["All"])["Attributes"]
