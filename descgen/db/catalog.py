@@ -15,6 +15,8 @@ did not have. It lives in the import's own transaction and connection.
 ``sync_tasks`` is the fingerprint step: it compares what would be sent now with
 what each task was last generated from, and marks pending exactly the tasks whose
 fingerprint changed. Everything else is left alone; archived products are skipped.
+It streams: a page of products at a time, Core rows in, only the changes out, a commit
+per page; what to write is decided by ``descgen.syncing`` (pure).
 """
 
 from __future__ import annotations
@@ -22,13 +24,25 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass, field, fields
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, Protocol, cast
 
-from sqlalchemy import Column, Integer, MetaData, String, Table, exists, func, insert, literal, select, update
+from sqlalchemy import (
+    Column,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    bindparam,
+    exists,
+    func,
+    insert,
+    literal,
+    select,
+    update,
+)
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.selectable import TableValuedAlias
@@ -48,18 +62,33 @@ from descgen.catalog_import import (
     refuse_duplicates,
 )
 from descgen.contract.records import LANGUAGE_ID_PATTERN
+from descgen.db.bulk import insert_rows
 from descgen.db.descriptions import write_version
 from descgen.db.models import Description, GenerationTask, Language, Product, Store, StoreLanguage, utcnow
 from descgen.db.voices import current_voice, set_voice
-from descgen.fingerprint import fingerprint
-from descgen.lifecycle import OPEN_STATES, TaskState, check_transition, legal_sources
+from descgen.lifecycle import TaskState, check_transition, legal_sources
 from descgen.prompts import ProductFacts, prompt_version
 from descgen.sanitize import sanitize_html
 from descgen.stores import check_store_id
+from descgen.syncing import FingerprintInputs, MadeFrom, PageSync, SyncedTask, sync_page
+from descgen.syncing import SyncReport as SyncReport  # where the generate side has always found it
 from descgen.verdicts import PublishRules
 
 
-def facts(product: Product) -> ProductFacts:
+class ProductFields(Protocol):
+    """A product as the prompt sees it: an ORM ``Product`` or a Core row of its columns."""
+
+    @property
+    def external_id(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def seo_keywords(self) -> list[str]: ...
+    @property
+    def attributes(self) -> dict[str, str]: ...
+
+
+def facts(product: ProductFields) -> ProductFacts:
     return ProductFacts(
         product_id=product.external_id,
         title=product.title,
@@ -103,6 +132,15 @@ def existing_store(session: Session, store_id: str) -> StoreIn:
         .where(StoreLanguage.store_id == store_id)
     )
     return StoreIn(id=store.id, name=store.name, languages={id_: name for id_, name in languages})
+
+
+def plan_store(session: Session, store: StoreIn) -> None:
+    """The schedule and budget a catalog file gives; a field the file leaves out keeps its value."""
+    row = session.get_one(Store, store.id)
+    if "schedule" in store.model_fields_set:
+        row.schedule = store.schedule.model_dump() if store.schedule is not None else None
+    if "monthly_budget_usd" in store.model_fields_set:
+        row.monthly_budget_usd = store.monthly_budget_usd
 
 
 class ProductChange(StrEnum):
@@ -300,6 +338,7 @@ def load_stream(
     report = LoadReport(store.id)
     with session.begin_nested():
         ensure_store(session, store.id, store.name, store.languages)
+        plan_store(session, store)
         if store.voice is not None:
             set_voice(session, store.id, store.voice)
         _SEEN.create(session.connection())
@@ -348,115 +387,124 @@ def _archive_absent(session: Session, store_id: str) -> int:
     )
     archived = select(Product.id).where(Product.store_id == store_id, Product.archived_at.is_not(None))
     _set_aside(session, archived)
-    return int(result.rowcount)  # type: ignore[attr-defined]
+    return int(result.rowcount)  # type: ignore[attr-defined]  # an UPDATE's result is a CursorResult
 
 
-@dataclass
-class SyncReport:
-    created: int = 0
-    marked_pending: int = 0
-    unchanged: int = 0
-    in_flight: int = 0
-    human_edited: int = 0
-
-    @property
-    def to_send(self) -> int:
-        return self.created + self.marked_pending
+SYNC_PAGE_PRODUCTS = 2_000  # products per page of a sync (x the store's languages: the tasks of one page)
+_TASKS = cast(Table, GenerationTask.__table__)
+_SYNCED_COLUMNS = [_TASKS.c[column.name] for column in fields(SyncedTask)]  # a task row, in SyncedTask's order
+_STATES = {state.value: state for state in TaskState}  # a dict lookup: TaskState(value) is slower, once a row
 
 
 def sync_tasks(
-    session: Session, store_id: str, model_id: str, prompt: str = prompt_version(structured=True)
+    session: Session,
+    store_id: str,
+    model_id: str,
+    prompt: str = prompt_version(structured=True),
+    *,
+    commit_pages: bool = True,
+    page_products: int = SYNC_PAGE_PRODUCTS,
 ) -> SyncReport:
     """One task per (product, store language); pending exactly where the fingerprint changed.
 
     ``prompt`` is ``prompts.prompt_version`` of the output format the model will be asked for.
+    The rules are ``syncing.sync_pair``'s. Archived products (absent from the store's last
+    full import) are left out: no task is made for them and theirs are not touched.
 
-    For each pair, in this order:
-
-    1. a task in flight is left alone (its result is judged when it comes);
-    2. a description a person edited: the task is skipped, nothing is bought;
-    3. a task done, failed or skipped with this very fingerprint is unchanged
-       (a failed one stays failed; a rolled-back one stays skipped);
-    4. an AI description already made from this fingerprint (a title edited and
-       edited back, a run with another model in between): skipped, nothing bought;
-    5. otherwise the task is pending, with the fingerprint of what the catalog says now.
-
-    Archived products (absent from the store's last full import) are left out: no task
-    is made for them and theirs are not touched.
+    The store's active products are read a page at a time in id order (``id > last``), with
+    the tasks and the description sources of that page's id range, as Core rows; only what
+    changed is written. Each page is committed (``commit_pages``): a sync that dies keeps
+    every page before, and the next one finishes the job. A dry run passes
+    ``commit_pages=False`` and rolls the whole sync back.
     """
     report = SyncReport()
-    voice = current_voice(session, store_id)[1].prompt_digest()
+    inputs = FingerprintInputs(model_id, prompt, current_voice(session, store_id)[1].prompt_digest())
     languages = list(session.scalars(select(StoreLanguage.language_id).where(StoreLanguage.store_id == store_id)))
-    products = list(
-        session.scalars(
-            # archived: no new task, and its tasks are left as they are
-            select(Product).where(Product.store_id == store_id, Product.archived_at.is_(None)).order_by(Product.id)
+    last = 0
+    while products := _active_products_after(session, store_id, last, page_products):
+        (first, _), (last, _) = products[0], products[-1]
+        page = sync_page(
+            products,
+            languages,
+            _tasks_between(session, store_id, first, last),
+            _made_from_between(session, store_id, first, last),
+            inputs,
+            utcnow(),
         )
-    )
-    tasks = {
-        (t.product_id, t.language_id): t
-        for t in session.scalars(select(GenerationTask).where(GenerationTask.store_id == store_id))
-    }
-    described = {
-        (row.product_id, row.language_id): (row.source, row.fingerprint)
-        for row in session.execute(
-            select(Description.product_id, Description.language_id, Description.source, Description.fingerprint).where(
-                Description.store_id == store_id
-            )
-        )
-    }
-    now = utcnow()
-    for product in products:
-        product_facts = facts(product)
-        for language_id in languages:
-            wanted = fingerprint(product_facts, language_id, model_id, prompt, voice)
-            key = (product.id, language_id)
-            task = tasks.get(key)
-            if task is None:
-                task = GenerationTask(
-                    store_id=store_id, product_id=product.id, language_id=language_id, state=TaskState.PENDING,
-                    fingerprint=wanted, reason="new", pending_since=now,
-                )  # fmt: skip
-                session.add(task)
-                is_new = True
-            else:
-                is_new = False
-            source, made_from = described.get(key, (None, None))
-            state = TaskState(task.state)
-            if state in OPEN_STATES:
-                report.in_flight += 1
-            elif source == "human":
-                _move(task, TaskState.SKIPPED, "human-edited description", now)
-                report.human_edited += 1
-            elif not is_new and state != TaskState.PENDING and task.fingerprint == wanted:
-                report.unchanged += 1
-            elif source == "ai" and made_from == wanted:
-                task.fingerprint = wanted
-                _move(task, TaskState.SKIPPED, "unchanged since its last description", now)
-                report.unchanged += 1
-            else:
-                task.fingerprint = wanted  # sent with what the catalog says now
-                if state != TaskState.PENDING:
-                    _move(task, TaskState.PENDING, "catalog changed", now)
-                    task.attempts = 0
-                    task.batch_id = None
-                if is_new:
-                    report.created += 1
-                else:
-                    report.marked_pending += 1
-    session.flush()
+        _write_page(session, store_id, page)
+        report.add(page.counts)
+        if commit_pages:
+            session.commit()
     return report
 
 
-def _move(task: GenerationTask, target: TaskState, reason: str, now: datetime) -> None:
-    if task.state == target:
-        return
-    if task.id is not None:
-        check_transition(task.id, TaskState(task.state), target)
-    task.state = target
-    task.reason = reason
-    if target == TaskState.PENDING:
-        task.pending_since = now
+def _active_products_after(session: Session, store_id: str, after: int, limit: int) -> list[tuple[int, ProductFacts]]:
+    """The next page of the store's products that are not archived, by id: (id, what the prompt sees)."""
+    query = select(Product.id, Product.external_id, Product.title, Product.seo_keywords, Product.attributes)
+    query = query.where(Product.store_id == store_id, Product.archived_at.is_(None), Product.id > after)
+    rows = session.connection().execute(query.order_by(Product.id).limit(limit)).all()
+    return [(row.id, facts(row)) for row in rows]
+
+
+def _tasks_between(session: Session, store_id: str, first: int, last: int) -> dict[tuple[int, str], SyncedTask]:
+    """The tasks of the store's products with ids from ``first`` to ``last``, by (product, language)."""
+    query = select(*_SYNCED_COLUMNS).where(_TASKS.c.store_id == store_id, _TASKS.c.product_id.between(first, last))
+    return {
+        (product, language): SyncedTask(product, language, _STATES[state], *rest)
+        for product, language, state, *rest in session.connection().execute(query).all()
+    }
+
+
+def _made_from_between(session: Session, store_id: str, first: int, last: int) -> dict[tuple[int, str], MadeFrom]:
+    """Who wrote the current descriptions of those products, and from what: never the texts themselves."""
+    query = select(Description.product_id, Description.language_id, Description.source, Description.fingerprint)
+    query = query.where(Description.store_id == store_id, Description.product_id.between(first, last))
+    return {
+        (product, language): MadeFrom(source, made_from)
+        for product, language, source, made_from in session.connection().execute(query).all()
+    }
+
+
+# one statement for every changed task of a page; a task whose state moved since it was read
+# (claimed by a generate run meanwhile, say) is not matched: the next sync sees it as it is
+_UPDATE_SYNCED = update(_TASKS).where(_TASKS.c.id == bindparam("task_id"), _TASKS.c.state == bindparam("read_state"))
+
+
+def _write_page(session: Session, store_id: str, page: PageSync) -> None:
+    """The page's new tasks in one insert, its changed tasks in one executemany update by primary key."""
+    now = utcnow()
+    insert_rows(
+        session,
+        GenerationTask,
+        [
+            _changes(task)
+            | {"store_id": store_id, "product_id": task.product_id, "language_id": task.language_id}
+            | {"sends": 0, "waits": 0, "updated_at": now}
+            for task in page.inserts
+        ],
+        # a sync of the same store running at the same time made it first: theirs stands
+        upsert=lambda insert: insert.on_conflict_do_nothing(index_elements=["product_id", "language_id"]),
+    )
+    if page.updates:
+        session.connection().execute(
+            _UPDATE_SYNCED,
+            [
+                _changes(task) | {"task_id": read.id, "read_state": read.state.value, "updated_at": now}
+                for read, task in page.updates
+            ],
+        )
+
+
+def _changes(task: SyncedTask) -> dict[str, Any]:
+    """The columns a sync may change, as the table names them."""
+    return {
+        "state": task.state.value,
+        "fingerprint": task.fingerprint,
+        "reason": task.reason,
+        "attempts": task.attempts,
+        "batch_id": task.batch_id,
+        "pending_since": task.pending_since,
+    }
 
 
 def mark_human_edited(
