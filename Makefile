@@ -10,7 +10,7 @@ export PREFECT_HOME ?= $(CURDIR)/.prefect
 # two-core laptop that outlasts Prefect's default 20 s and the demo would fail before it began.
 export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS ?= 120
 
-.PHONY: demo test lint typecheck unit lambdas local-stack bench bench-costs bench-quality bench-import bench-explain clean
+.PHONY: demo test lint typecheck unit lambdas local-stack bench bench-costs bench-quality bench-import bench-sync bench-explain bench-hot clean
 
 # checkov (the scan in tests/integration/test_infra_terraform.py) gets a venv of its own: it pins
 # its own boto3 and an HCL parser that installs the module python-hcl2 provides (hcl2).
@@ -62,8 +62,14 @@ bench-quality: $(BIN)/.installed  ## the quality gate's cost: drain with the gat
 bench-import: $(BIN)/.installed  ## catalog import: products/s and peak memory at 100,000 and 1,000,000 (PRODUCTS=10000,100000 for a short run)
 	$(BIN)/python -m bench.catalog_import $(if $(PRODUCTS),--products $(PRODUCTS))
 
+bench-sync: $(BIN)/.installed  ## catalog sync: time and peak memory at 100,000 and 1,000,000 products x 3 languages, PostgreSQL on 127.0.0.1:5432 (PRODUCTS=10000,100000 for a short run)
+	$(BIN)/python -m bench.sync_memory $(if $(PRODUCTS),--products $(PRODUCTS))
+
 bench-explain: $(BIN)/.installed  ## the nightly path's query plans at 3,000,000 tasks (PASS/MISS), PostgreSQL on 127.0.0.1:5432
 	$(BIN)/python -m bench.explain_nightly $(if $(PRODUCTS),--products $(PRODUCTS))
+
+bench-hot: $(BIN)/.installed  ## each hot path against its lower bound in one run, PostgreSQL on 127.0.0.1:5432 and SQLite (RECORDS=10000 for a short run, GATE=1 adds the gate's cost)
+	$(BIN)/python -m bench.hot_paths $(if $(RECORDS),--records $(RECORDS)) $(if $(GATE),--gate)
 
 # Mutation testing of the pure core ([tool.mutmut] in pyproject.toml) against the unit tests,
 # in a copy under build/ so its mutants never meet ruff, git or the real tree. Prints the score
@@ -79,6 +85,13 @@ mutation: $(BIN)/.installed  ## mutants of the pure core that the unit tests mus
 	cd $(MUTATION_DIR) && $(CURDIR)/$(BIN)/mutmut run --max-children $(or $(JOBS),2) > mutmut-run.log 2>&1 \
 		|| { tail -n 40 mutmut-run.log; exit 1; }
 	$(BIN)/python -m tests.mutation_report $(MUTATION_DIR) --minimum $(MUTATION_MIN)
+
+# Whole cycles of several stores under injected faults (kills, PostgreSQL restarts, duplicate
+# deliveries, SQS and Bedrock failures) on the local stack and a private PostgreSQL cluster; then
+# the invariants, printed with their figures. SECONDS of faults (default 180), SEED= replays a run.
+.PHONY: chaos
+chaos: $(BIN)/.installed  ## whole cycles under random faults, then the invariants (SECONDS=1800 for a long run, SEED= to replay)
+	$(BIN)/python -m chaos $(if $(SECONDS),--seconds $(SECONDS)) $(if $(SEED),--seed $(SEED))
 
 clean:
 	rm -rf $(VENV) build .prefect descgen-demo.sqlite3* .mypy_cache .ruff_cache .pytest_cache

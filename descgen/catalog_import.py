@@ -35,6 +35,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 from descgen.catalog_csv import CsvCatalog, CsvError, read_csv
 from descgen.contract.records import LANGUAGE_ID_PATTERN, PRODUCT_ID_PATTERN
 from descgen.quality.voice import BrandVoice
+from descgen.schedules import StoreSchedule
 from descgen.stores import STORE_ID_PATTERN
 
 _STRICT = ConfigDict(extra="forbid", strict=True, str_strip_whitespace=True)
@@ -73,6 +74,13 @@ class StoreIn(BaseModel):
         min_length=1, description="language id (en, pt-BR) -> its name"
     )
     voice: BrandVoice | None = Field(None, description="the store's brand voice (a new version when it changed)")
+    schedule: StoreSchedule | None = Field(
+        None,
+        description="when generate-due-stores runs it: its local window (absent: left as it is; default 02:00-06:00 UTC)",
+    )
+    monthly_budget_usd: float | None = Field(
+        None, ge=0, description="at most this much a month, in USD, sent to Bedrock (absent: left as it is; null: none)"
+    )
 
 
 class CatalogDocument(BaseModel):

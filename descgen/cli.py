@@ -5,7 +5,7 @@ adds it): exit status 2 for bad input (an unknown store, language, batch or mode
 bad file or setting), 1 for a failure (the database unreachable, anything unexpected).
 Commands raise; ``explain`` is the one place that turns an exception into the line and
 the status. They need only ``DESCGEN_DATABASE_URL`` (plus optional settings with
-defaults), never an AWS location.
+defaults), never an AWS location (but ``dlq list``, which reads the dead-letter queue).
 
 Adding a command: a function under ``@app.command("name")`` (or a sub-app's) whose
 docstring is its help, arguments typed with the aliases below (``StoreArg``, ...) or
@@ -27,7 +27,7 @@ from copy import copy
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import typer
 from pydantic import ValidationError
@@ -35,8 +35,10 @@ from sqlalchemy import Engine, inspect
 from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from descgen.aws.clients import make_clients, session_from_settings
 from descgen.catalog_import import CatalogError, schema
 from descgen.db import migrate
+from descgen.db.batch_figures import recent_cost_trends
 from descgen.db.catalog import existing_store, import_catalog, mark_human_edited, sync_tasks
 from descgen.db.models import Batch, Store
 from descgen.db.outbox import dead_rows, redrive
@@ -46,14 +48,18 @@ from descgen.db.session import make_engine, session_scope
 from descgen.db.status import batches, monthly_costs, quality_report, task_states
 from descgen.db.stores import check_names
 from descgen.db.voices import VoiceError, current_voice, parse_voice, set_voice
+from descgen.dead_letters import described
+from descgen.formats import count, money
 from descgen.human_text import HumanTextRefused, checked_human_text
 from descgen.lifecycle import LIVE_VERSIONS
 from descgen.model_catalog import ModelInfo, ModelRefused, resolve_models
 from descgen.publishing.export import ExportFormat, export
 from descgen.quality.report import render
+from descgen.redrive import explain_dead_letters
 from descgen.review import text_diff
 from descgen.settings import DatabaseSettings, Settings
 from descgen.stores import UnknownName
+from descgen.trends import TREND_COLUMNS, TREND_DAYS, Period, trend_cells
 from descgen.verdicts import PublishRules
 
 BAD_INPUT = 2
@@ -145,8 +151,15 @@ class CommandSettings(DatabaseSettings):
 
 @lru_cache
 def settings() -> CommandSettings:
+    return _from_environment(CommandSettings)
+
+
+_Settings = TypeVar("_Settings", bound=DatabaseSettings)
+
+
+def _from_environment(kind: type[_Settings]) -> _Settings:
     try:
-        return CommandSettings()
+        return kind()
     except ValidationError as error:
         first = error.errors()[0]
         name = "DESCGEN_" + "__".join(str(part) for part in first["loc"]).upper()
@@ -213,10 +226,12 @@ catalog_app = typer.Typer(help="The catalog format.", no_args_is_help=True)
 voice_app = typer.Typer(help="Show or set a store's brand voice.", no_args_is_help=True)
 review_app = typer.Typer(help="Read, approve and reject the drafts held for review.", no_args_is_help=True)
 outbox_app = typer.Typer(help="What waits to go to the shop: dead rows, and sending them again.", no_args_is_help=True)
+dlq_app = typer.Typer(help="The results' dead-letter queue: what is in it, and why.", no_args_is_help=True)
 app.add_typer(catalog_app, name="catalog")
 app.add_typer(voice_app, name="voice")
 app.add_typer(review_app, name="review")
 app.add_typer(outbox_app, name="outbox")
+app.add_typer(dlq_app, name="dlq")
 
 StoreArg = Annotated[
     str, typer.Argument(metavar="STORE", help="the store's id, as in its catalog (e.g. demo)", show_default=False)
@@ -296,11 +311,11 @@ def load_catalog(
     for problem in report.problems:
         print(f"skipped: {problem}", file=sys.stderr)
     if report.skipped > len(report.problems):
-        print(f"skipped: {report.skipped - len(report.problems):,} more invalid rows", file=sys.stderr)
+        print(f"skipped: {count(report.skipped - len(report.problems))} more invalid rows", file=sys.stderr)
     print(
-        f"store {report.store_id}: {report.read:,} products read, {report.written:,} written, "
-        f"{report.archived:,} archived (not in the file), {report.restored:,} restored"
-        + (f", {report.skipped:,} invalid rows skipped" if report.skipped else "")
+        f"store {report.store_id}: {count(report.read)} products read, {count(report.written)} written, "
+        f"{count(report.archived)} archived (not in the file), {count(report.restored)} restored"
+        + (f", {count(report.skipped)} invalid rows skipped" if report.skipped else "")
     )
 
 
@@ -308,7 +323,7 @@ class _RowsRead:
     """A progress line on the terminal: rows read so far, rewritten in place."""
 
     def __call__(self, rows: int) -> None:
-        print(f"\r  {rows:,} rows read", end="", file=sys.stderr, flush=True)
+        print(f"\r  {count(rows)} rows read", end="", file=sys.stderr, flush=True)
 
     def done(self) -> None:
         print(file=sys.stderr)
@@ -326,9 +341,11 @@ def show_status(store: StoreArg) -> None:
     with database() as session:
         check_names(session, store)
         states = task_states(session, store)
-        print(f"tasks of {store}: " + ", ".join(f"{state} {count}" for state, count in sorted(states.items())))
+        print(f"tasks of {store}: " + ", ".join(f"{state} {count(n)}" for state, n in sorted(states.items())))
         for batch in batches(session, store):
-            print(f"  {batch.id}  {batch.state:<9} {batch.record_count:>6} records  job {batch.job_status or '-'}")
+            print(
+                f"  {batch.id}  {batch.state:<9} {count(batch.record_count):>6} records  job {batch.job_status or '-'}"
+            )
 
 
 @app.command("sync")
@@ -481,21 +498,41 @@ def show_quality(
 @app.command("costs")
 def show_costs(
     store: Annotated[str | None, typer.Option(help="only this store (default: every store)")] = None,
+    per: Annotated[Period, typer.Option(help="the trend's rows: one per day or per week")] = "day",
+    days: Annotated[int, typer.Option(min=1, max=366, help="how far back the trend goes")] = TREND_DAYS,
 ) -> None:
-    """Real cost per store and month, batch against on demand."""
+    """Real cost per store and month, batch against on demand; then the trend of the last days per store and
+    model: batches, tokens, cost, cost per 1K tokens and median turnaround."""
     with database() as session:
         if store is not None:
             check_names(session, store)
         rows = monthly_costs(session, store)
+        trend = recent_cost_trends(session, per, datetime.now(UTC), store, days)
     print(
-        f"{'store':<16} {'month':<8} {'batches':>7} {'records':>9} {'tokens in':>12} {'tokens out':>12} "
-        f"{'spent USD':>10} {'on demand USD':>13} {'saved USD':>10}"
+        f"{'store':<16} {'month':<8} {'batches':>7} {'records':>9} {'tokens in':>13} {'tokens out':>13} "
+        f"{'spent':>13} {'on demand':>13} {'saved':>13}"
     )
     for row in rows:
         print(
-            f"{row.store_id:<16} {row.month:<8} {row.batches:>7} {row.records:>9} {row.input_tokens:>12,} "
-            f"{row.output_tokens:>12,} {row.cost_usd:>10.2f} {row.on_demand_cost_usd:>13.2f} {row.saved_usd:>10.2f}"
+            f"{row.store_id:<16} {row.month:<8} {count(row.batches):>7} {count(row.records):>9} "
+            f"{count(row.input_tokens):>13} {count(row.output_tokens):>13} {money(row.cost_usd):>13} "
+            f"{money(row.on_demand_cost_usd):>13} {money(row.saved_usd):>13}"
         )
+    print(f"\nthe last {days} days per store, model and {per}:")
+    _print_columns([TREND_COLUMNS, *(trend_cells(row, per) for row in trend)], text_columns=3)
+    if not trend:
+        print("(no batch ended)")
+
+
+def _print_columns(lines: Sequence[Sequence[str]], text_columns: int) -> None:
+    """Aligned columns: the first ``text_columns`` to the left, the figures after them to the right."""
+    widths = [max(len(line[column]) for line in lines) for column in range(len(lines[0]))]
+    for line in lines:
+        cells = [
+            cell.ljust(width) if column < text_columns else cell.rjust(width)
+            for column, (cell, width) in enumerate(zip(line, widths, strict=True))
+        ]
+        print("  ".join(cells).rstrip())
 
 
 # --- review, history, export, the outbox ------------------------------------------------
@@ -649,6 +686,22 @@ def outbox_redrive(
     print(f"{store}: {len(done.due)} rows due again, {len(done.superseded)} settled (a newer version replaced them)")
     if done.not_dead:
         raise BadInput(f"not dead rows of {store}: {', '.join(map(str, done.not_dead))}")
+
+
+@dlq_app.command("list")
+def dlq_list(limit: Annotated[int, typer.Option(min=1, help="show at most this many")] = 100) -> None:
+    """The dead letters, each with its batch, why the drain left it, and the start of its body; none moves.
+
+    Unlike the other commands it reads the AWS locations as the workers do (DESCGEN_DLQ_URL, ...).
+    """
+    aws = _from_environment(Settings)
+    sqs = make_clients(session_from_settings(aws), aws).sqs
+    with database() as session:
+        report = explain_dead_letters(sqs, session, aws.dlq_url, limit)
+    if not report.listed:
+        print("the dead-letter queue is empty")
+    for letter in report.listed:
+        print(described(letter))
 
 
 def _chosen(

@@ -136,6 +136,8 @@ class ApplyReport:
     human_kept: list[str] = field(default_factory=list)  # "product/language" whose human text was kept
     reasons: list[str] = field(default_factory=list)
     quality: QualityStats = field(default_factory=QualityStats)
+    # (batch id, store id, "applied" | "held" | "retried") -> results: the drain's metrics per store and model
+    by_batch: Counter[tuple[str, str, str]] = field(default_factory=Counter)
 
     def add(self, other: ApplyReport) -> None:
         for name in (
@@ -153,6 +155,7 @@ class ApplyReport:
         self.human_kept.extend(other.human_kept[: SAMPLE_LIMIT - len(self.human_kept)])
         self.reasons.extend(other.reasons[: SAMPLE_LIMIT - len(self.reasons)])
         self.quality.add(other.quality)
+        self.by_batch.update(other.by_batch)
 
     def note(self, reason: str) -> None:
         if len(self.reasons) < SAMPLE_LIMIT:
@@ -413,6 +416,9 @@ def _fail(decision: Decision, task: TaskRow, reason: str, verdict: Verdict, budg
     report = decision.report
     waited = change["attempts"] == task.attempts
     report.waited += waited
-    report.retried += change["state"] == TaskState.PENDING and not waited
+    retried = change["state"] == TaskState.PENDING and not waited
+    report.retried += retried
+    if retried and task.batch_id is not None:
+        report.by_batch[(task.batch_id, task.store_id, "retried")] += 1
     report.failed += change["state"] == TaskState.FAILED
     report.note(f"{task.external_id}/{task.language_id}: {reason}")

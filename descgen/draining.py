@@ -8,11 +8,20 @@ What can go wrong, and what happens:
 
 - a message that cannot be decoded: logged, not deleted; it comes back and after
   ``maxReceiveCount`` receives SQS moves it to the dead-letter queue;
+- a page for a batch this database has no row for (another environment's queue, a
+  database restored from before the batch): not applied, not deleted; it reaches the
+  DLQ, where it keeps its paid-for results for 14 days instead of being thrown away;
 - a page that cannot be applied (a constraint, bad data): the receive is applied
   message by message, so only the bad one stays behind (and reaches the DLQ);
 - the database is down: checked before receiving anything, and if it goes down
   mid-receive nothing is deleted and the run fails loudly; the messages become
   visible again after the visibility timeout.
+
+Each message left behind (and each applied one SQS would not delete) gets a note keyed by
+its message id, written after the receive (``dead_letters.py``): the redrive dry run shows
+it. A note that cannot be written is a warning, not a failure: the message is safe in SQS
+either way, and failing the run for a diagnosis would hold back the good messages after it
+(a database that is really down fails the next receive's commit, loudly).
 """
 
 from __future__ import annotations
@@ -22,22 +31,31 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, text
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 
 from descgen.contract.messages import ContractError, ResultPage
 from descgen.contract.sqs_batches import MAX_ENTRIES_PER_CALL, delete_messages
+from descgen.db.batch_figures import batch_models
+from descgen.db.dead_letters import known_batches, record_notes
+from descgen.db.models import utcnow
 from descgen.db.results import ApplyReport, apply_pages
 from descgen.db.session import session_scope
 from descgen.db.status import drain_quality_report, quality_report
+from descgen.dead_letters import MessageNote, note_for
 from descgen.deliveries import Prejudged
 from descgen.lifecycle import RetryBudget
+from descgen.metrics import DrainTally, drain_tallies
 from descgen.quality.report import QualityReport
 from descgen.read_ahead import ReadAhead
 from descgen.settings import Settings
 from descgen.verdicts import PublishRules
+
+if TYPE_CHECKING:
+    from mypy_boto3_sqs import SQSClient
+    from mypy_boto3_sqs.type_defs import MessageTypeDef
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +80,7 @@ class DrainReport:
     problems: list[str] = field(default_factory=list)
     quality: QualityReport | None = None  # what the quality gate saw, with the cost of its retries
     batch_quality: dict[str, QualityReport] = field(default_factory=dict)  # each batch touched, all its answers so far
+    tallies: list[DrainTally] = field(default_factory=list)  # results per store and model: the drain's metrics
 
 
 def check_database(engine: Engine) -> None:
@@ -74,7 +93,7 @@ def check_database(engine: Engine) -> None:
 
 def drain(
     engine: Engine,
-    sqs: Any,
+    sqs: SQSClient,
     settings: Settings,
     *,
     max_messages: int,
@@ -120,6 +139,10 @@ def drain(
         if pending is not None:  # stopped by a budget with a receive in hand
             _finish(engine, sqs, settings, pending, ahead.result(pending.future), rules, report, on_receive)
     report.seconds = clock() - started
+    if report.results.by_batch:
+        with session_scope(engine) as session:
+            models = batch_models(session, {batch_id for batch_id, _, _ in report.results.by_batch})
+        report.tallies = drain_tallies(report.results.by_batch, models)
     if report.results.quality.tallies:
         with session_scope(engine) as session:
             report.quality = drain_quality_report(session, report.results.quality)
@@ -130,13 +153,13 @@ def drain(
 
 @dataclass
 class _Received:
-    messages: list[dict[str, Any]]
+    messages: list[MessageTypeDef]
     future: Future[Prejudged] | None  # the read-ahead's judgement of it, if it has one
 
 
 def _finish(
     engine: Engine,
-    sqs: Any,
+    sqs: SQSClient,
     settings: Settings,
     received: _Received,
     prejudged: Prejudged | None,
@@ -146,7 +169,10 @@ def _finish(
 ) -> None:
     """Apply a receive, then delete the messages whose rows are committed."""
     budget = RetryBudget(settings.max_attempts, settings.max_throttles)
-    done = _apply_receive(engine, received.messages, rules, budget, report, gate=settings.quality_gate, ahead=prejudged)
+    left: list[MessageNote] = []
+    done = _apply_receive(
+        engine, received.messages, rules, budget, report, left, gate=settings.quality_gate, ahead=prejudged
+    )
     if done:
         deleted = delete_messages(sqs, settings.queue_url, done)
         report.sqs_requests += deleted.requests
@@ -154,29 +180,49 @@ def _finish(
         report.delete_failed += len(deleted.failed_receipts)
         if deleted.failed_receipts:
             log.warning("%d message(s) could not be deleted; they will be applied again", len(deleted.failed_receipts))
+            failed = set(deleted.failed_receipts)
+            left += [
+                _note(message, "applied, but SQS would not delete it (a new receive applies it again, as stale)")
+                for message in received.messages
+                if message["ReceiptHandle"] in failed
+            ]
+    _record(engine, left, report)
     if on_receive is not None:
         on_receive(report)
 
 
 def _apply_receive(
     engine: Engine,
-    messages: Sequence[dict[str, Any]],
+    messages: Sequence[MessageTypeDef],
     rules: PublishRules,
     budget: RetryBudget,
     report: DrainReport,
+    left: list[MessageNote],
     *,
     gate: bool,
     ahead: Prejudged | None = None,
 ) -> list[str]:
-    """Apply one receive; the receipt handles of the messages whose rows are committed."""
-    decoded: list[tuple[dict[str, Any], ResultPage]] = []
+    """Apply one receive; the receipt handles of the messages whose rows are committed.
+    Each message left behind gets a note in ``left``."""
+    decoded: list[tuple[MessageTypeDef, ResultPage]] = []
     for message in messages:
         try:
             decoded.append((message, ResultPage.from_json(message["Body"])))
         except ContractError as error:
             report.undecodable += 1
-            _left_behind(report, message["MessageId"])
-            _problem(report, f"message {message['MessageId']} left for the dead-letter queue: {error}")
+            _left_behind(report, left, message, f"undecodable: {error}")
+    if not decoded:
+        return []
+    try:
+        with session_scope(engine) as session:
+            known = known_batches(session, {page.batch_id for _, page in decoded})
+    except OperationalError as error:
+        raise DatabaseUnavailable(f"database unavailable mid-drain, nothing deleted: {error.orig}") from error
+    for message, page in decoded:
+        if page.batch_id not in known:
+            report.unapplied += 1
+            _left_behind(report, left, message, "its batch is not in this database", page.batch_id)
+    decoded = [(message, page) for message, page in decoded if page.batch_id in known]
     if not decoded:
         return []
     try:
@@ -195,8 +241,7 @@ def _apply_receive(
             raise DatabaseUnavailable(f"database unavailable mid-drain: {error.orig}") from error
         except Exception as error:
             report.unapplied += 1
-            _left_behind(report, message["MessageId"])
-            _problem(report, f"message {message['MessageId']} (batch {page.batch_id}) could not be applied: {error!r}")
+            _left_behind(report, left, message, f"could not be applied: {error!r}", page.batch_id)
     return done
 
 
@@ -225,9 +270,32 @@ def _commit(
     raise AssertionError("unreachable: the last attempt returns or raises")
 
 
-def _left_behind(report: DrainReport, message_id: str) -> None:
+def _left_behind(
+    report: DrainReport, left: list[MessageNote], message: MessageTypeDef, reason: str, batch_id: str | None = None
+) -> None:
+    """A message not deleted: named in the report and the log, noted for the redrive dry run."""
     if len(report.left_behind) < 100:
-        report.left_behind.append(message_id)
+        report.left_behind.append(message["MessageId"])
+    note = _note(message, reason, batch_id)  # one line each: the batch id and the error may quote the message
+    shown = f" (batch {note.batch_id})" if batch_id is not None else ""
+    _problem(report, f"message {note.message_id}{shown} left for the dead-letter queue: {note.reason}")
+    left.append(note)
+
+
+def _note(message: MessageTypeDef, reason: str, batch_id: str | None = None) -> MessageNote:
+    receives = int(message.get("Attributes", {}).get("ApproximateReceiveCount", 1))
+    return note_for(message["MessageId"], message["Body"], receives, reason, utcnow(), batch_id)
+
+
+def _record(engine: Engine, notes: list[MessageNote], report: DrainReport) -> None:
+    """Write the receive's notes; a failure is a problem reported, not the run's end (the module's docstring)."""
+    if not notes:
+        return
+    try:
+        with session_scope(engine) as session:
+            record_notes(session, notes)
+    except SQLAlchemyError as error:
+        _problem(report, f"the notes of {len(notes)} message(s) left behind were not recorded: {error}")
 
 
 def _problem(report: DrainReport, line: str) -> None:

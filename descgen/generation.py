@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import tempfile
 from collections import Counter
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 from sqlalchemy import Engine
@@ -22,6 +22,7 @@ from descgen.aws.clients import AwsClients
 from descgen.aws.converse import converse_paid_once
 from descgen.aws.uploads import upload_file
 from descgen.batching import JobPlan, plan_jobs
+from descgen.budgets import BudgetCut, cut_to_budget
 from descgen.contract.keys import input_key, output_folder, s3_uri
 from descgen.contract.messages import JobRequest, RecordResult
 from descgen.contract.output_lines import result_from_model_output
@@ -30,6 +31,7 @@ from descgen.contract.sqs_batches import MessageSender, pack_pages
 from descgen.db.batches import (
     batch_tasks_with_products,
     claim_batch,
+    claim_pool,
     count_pending,
     job_name_for,
     jobs_in_flight,
@@ -41,12 +43,20 @@ from descgen.db.batches import (
 from descgen.db.catalog import SyncReport, facts, sync_tasks
 from descgen.db.models import Batch, GenerationTask, Product, utcnow
 from descgen.db.session import session_scope
+from descgen.db.shares import budget_of, spent_since, write_estimates, write_real
 from descgen.db.voices import current_voice
 from descgen.lifecycle import BatchState
+from descgen.pooling import attribute, usage_by_store
 from descgen.pricing import Cost, cost, estimate_tokens, price_for
-from descgen.prompts import jsonl_line, model_input, prompt_version
+from descgen.prompts import LineTemplate, model_input, product_data, prompt_version
 from descgen.quality.voice import BrandVoice
+from descgen.schedules import month_start
 from descgen.settings import Settings
+
+if TYPE_CHECKING:
+    from mypy_boto3_bedrock_runtime import BedrockRuntimeClient
+    from mypy_boto3_s3 import S3Client
+    from mypy_boto3_sns import SNSClient
 
 
 @dataclass(frozen=True)
@@ -102,10 +112,31 @@ def task_request(
     return make_record_id(task.id, task.sends), body
 
 
-def task_line(
-    task: GenerationTask, product: Product, settings: Settings, *, structured: bool, voice: BrandVoice
-) -> bytes:
-    return jsonl_line(*task_request(task, product, settings, structured=structured, voice=voice))
+class _Lines:
+    """A batch's input lines: one template per store and language (``prompts.LineTemplate``), and each
+    product's data encoded once for its languages (a product's tasks are created side by side)."""
+
+    def __init__(self, session: Session, settings: Settings, *, structured: bool) -> None:
+        self._voices = _Voices(session)
+        self._settings = settings
+        self._structured = structured
+        self._templates: dict[tuple[str, str], LineTemplate] = {}
+        self._product: tuple[int | None, str] = (None, "")
+
+    def line(self, task: GenerationTask, product: Product) -> bytes:
+        key = (task.store_id, task.language_id)
+        template = self._templates.get(key)
+        if template is None:
+            template = self._templates[key] = LineTemplate(
+                task.language_id,
+                max_tokens=self._settings.max_output_tokens,
+                temperature=self._settings.temperature,
+                structured=self._structured,
+                voice=self._voices[task.store_id],
+            )
+        if self._product[0] != product.id:
+            self._product = (product.id, product_data(facts(product)))
+        return template.line(make_record_id(task.id, task.sends), product.external_id, self._product[1], task.reason)
 
 
 class _Tally:
@@ -152,7 +183,7 @@ def plan_without_changes(
     with Session(engine) as session:
         try:
             version = prompt_version(structured_for(settings, model_id))
-            return sync_tasks(session, store_id, model_id, version), _plan(
+            return sync_tasks(session, store_id, model_id, version, commit_pages=False), _plan(
                 session, settings, store_id, languages, limit, model_id
             )
         finally:
@@ -172,10 +203,9 @@ def _plan(
         utcnow(),
     )
     tally = _Tally()
-    structured = structured_for(settings, model_id)
-    _, voice = current_voice(session, store_id)
+    lines = _Lines(session, settings, structured=structured_for(settings, model_id))
     for task, product in pending_with_products(session, store_id, languages, pending):
-        tally.add(task_line(task, product, settings, structured=structured, voice=voice), task.language_id)
+        tally.add(lines.line(task, product), task.language_id)
     return GenerationPlan(model_id=model_id, pending=pending, jobs=jobs, estimate=tally.estimate(settings, model_id))
 
 
@@ -194,6 +224,22 @@ def claim(
         return batch.id if batch else None
 
 
+def claim_pooled(engine: Engine, settings: Settings, model_id: str, pool: Mapping[str, int]) -> str | None:
+    """One batch for several stores' remainders (``descgen.pooling``); None if none were left."""
+    output_format = "json" if structured_for(settings, model_id) else "text"
+    with session_scope(engine) as session:
+        batch = claim_pool(session, model_id, pool, output_format)
+        return batch.id if batch else None
+
+
+def budget_cut(engine: Engine, store_id: str, records: int, per_record_usd: float) -> BudgetCut:
+    """How many of ``records`` the store's monthly budget still pays for at ``per_record_usd`` each."""
+    with session_scope(engine) as session:
+        budget, timezone = budget_of(session, store_id)
+        spent = spent_since(session, store_id, month_start(timezone, utcnow())) if budget is not None else 0.0
+    return cut_to_budget(store_id, records, per_record_usd, budget, spent)
+
+
 class BatchNoLongerOpen(RuntimeError):
     """monitor-jobs released the batch (this run looked dead): its tasks are someone else's now."""
 
@@ -207,7 +253,7 @@ def _open_batch(session: Session, batch_id: str, states: tuple[BatchState, ...])
     return batch
 
 
-def write_batch_file(engine: Engine, s3: Any, settings: Settings, batch_id: str) -> WrittenBatch:
+def write_batch_file(engine: Engine, s3: S3Client, settings: Settings, batch_id: str) -> WrittenBatch:
     """Write the batch's JSONL to ``input/<batch>.jsonl``, within the file-size quota.
 
     The lines are spooled to a temporary file in one short transaction and
@@ -215,40 +261,69 @@ def write_batch_file(engine: Engine, s3: Any, settings: Settings, batch_id: str)
     (on SQLite it would hold the only write lock).
     """
     key = input_key(settings.input_prefix, batch_id)
-    tally = _Tally()
+    tallies: dict[str, _Tally] = {}  # per store: a pooled batch holds several
     overflow: list[int] = []
     with tempfile.TemporaryFile() as spool:
         with session_scope(engine) as session:
             batch = _open_batch(session, batch_id, (BatchState.CLAIMED,))
             model_id, structured = batch.model_id, batch.output_format == "json"
             max_bytes = settings.quota(model_id).max_file_bytes
-            _, voice = current_voice(session, batch.store_id)
+            lines = _Lines(session, settings, structured=structured)
+            written = 0
             for task, product in batch_tasks_with_products(session, batch_id):
-                line = task_line(task, product, settings, structured=structured, voice=voice)
-                if overflow or tally.bytes + len(line) > max_bytes:
+                line = lines.line(task, product)
+                if overflow or written + len(line) > max_bytes:
                     overflow.append(task.id)
                     continue
-                tally.add(line, task.language_id)
+                tallies.setdefault(task.store_id, _Tally()).add(line, task.language_id)
+                written += len(line)
                 spool.write(line)
         spool.seek(0)
         upload_file(s3, settings.bucket, key, spool)
-    estimate = tally.estimate(settings, model_id)
+    per_store = {store_id: tally.estimate(settings, model_id) for store_id, tally in tallies.items()}
+    estimate = _sum(per_store.values(), settings, model_id)
     with session_scope(engine) as session:
         batch = _open_batch(session, batch_id, (BatchState.CLAIMED,))
         released = release_tasks(session, batch_id, overflow, "did not fit the input file quota") if overflow else 0
         batch.input_uri = s3_uri(settings.bucket, key)
         batch.output_uri = s3_uri(settings.bucket, output_folder(settings.output_prefix, batch_id))
         batch.job_name = job_name_for(batch_id)
-        batch.input_bytes = tally.bytes
-        batch.record_count = tally.records
+        batch.input_bytes = written
+        batch.record_count = estimate.records
         batch.estimated_input_tokens = estimate.input_tokens
         batch.estimated_output_tokens = estimate.output_tokens
         batch.estimated_cost_usd = estimate.cost.batch_usd
         batch.estimated_on_demand_cost_usd = estimate.cost.on_demand_usd
-        return WrittenBatch(batch_id, batch.input_uri, tally.bytes, released, estimate)
+        write_estimates(session, batch_id, {store: (e.records, e.cost) for store, e in per_store.items()})
+        return WrittenBatch(batch_id, batch.input_uri, written, released, estimate)
 
 
-def request_job(engine: Engine, sns: Any, settings: Settings, batch_id: str) -> JobRequest | None:
+class _Voices(dict[str, BrandVoice]):
+    """Each store's current voice, read once per batch (a pooled batch holds several stores)."""
+
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
+
+    def __missing__(self, store_id: str) -> BrandVoice:
+        self[store_id] = voice = current_voice(self.session, store_id)[1]
+        return voice
+
+
+def _sum(estimates: Iterable[Estimate], settings: Settings, model_id: str) -> Estimate:
+    """Several stores' estimates as one (the batch's)."""
+    records = input_tokens = output_tokens = 0
+    languages: Counter[str] = Counter()
+    for estimate in estimates:
+        records += estimate.records
+        input_tokens += estimate.input_tokens
+        output_tokens += estimate.output_tokens
+        languages.update(estimate.languages)
+    spent = cost(price_for(settings.catalog, model_id), input_tokens, output_tokens)
+    return Estimate(records, input_tokens, output_tokens, spent, dict(languages))
+
+
+def request_job(engine: Engine, sns: SNSClient, settings: Settings, batch_id: str) -> JobRequest | None:
     """Ask for the batch's job if its model has a free job slot; else it waits for monitor-jobs.
 
     Slots are counted from descgen's own batches (published, or with a job not yet
@@ -267,7 +342,7 @@ def request_job(engine: Engine, sns: Any, settings: Settings, batch_id: str) -> 
     return publish_job_request(engine, sns, settings, batch_id)
 
 
-def publish_job_request(engine: Engine, sns: Any, settings: Settings, batch_id: str) -> JobRequest:
+def publish_job_request(engine: Engine, sns: SNSClient, settings: Settings, batch_id: str) -> JobRequest:
     """Ask for the batch's job; safe to repeat (the job's clientRequestToken is the batch id)."""
     with session_scope(engine) as session:
         batch = _open_batch(session, batch_id, (BatchState.CLAIMED, BatchState.WAITING, BatchState.PUBLISHED))
@@ -323,11 +398,12 @@ def send_on_demand(engine: Engine, clients: AwsClients, settings: Settings, batc
         except BatchNoLongerOpen:
             return None
         model_id, structured = batch.model_id, batch.output_format == "json"
-        _, voice = current_voice(session, batch.store_id)
-        requests = [
-            task_request(task, product, settings, structured=structured, voice=voice)
-            for task, product in batch_tasks_with_products(session, batch_id)
-        ]
+        voices = _Voices(session)
+        requests = []
+        store_of: dict[str, str] = {}  # record id -> its task's store
+        for task, product in batch_tasks_with_products(session, batch_id):
+            requests.append(task_request(task, product, settings, structured=structured, voice=voices[task.store_id]))
+            store_of[requests[-1][0]] = task.store_id
     results = []
     for number, (record_id, body) in enumerate(requests, start=1):
         results.append(_invoke(clients.bedrock_runtime, model_id, record_id, body))
@@ -347,6 +423,7 @@ def send_on_demand(engine: Engine, clients: AwsClients, settings: Settings, batc
         batch.published_at = batch.ended_at = now
         batch.input_tokens, batch.output_tokens = input_tokens, output_tokens
         batch.cost_usd = batch.on_demand_cost_usd = spent.on_demand_usd
+        _on_demand_shares(session, settings, batch_id, model_id, results, store_of)
     with MessageSender(clients.sqs, settings.queue_url, max_request_bytes=settings.max_message_bytes) as sender:
         for message in pack_pages(
             batch_id, results, page_size=settings.page_size, max_message_bytes=settings.max_message_bytes
@@ -355,7 +432,27 @@ def send_on_demand(engine: Engine, clients: AwsClients, settings: Settings, batc
     return OnDemandRun(batch_id, len(results), input_tokens, output_tokens, spent)
 
 
-def _invoke(runtime: Any, model_id: str, record_id: str, body: dict[str, Any]) -> RecordResult:
+def _on_demand_shares(
+    session: Session,
+    settings: Settings,
+    batch_id: str,
+    model_id: str,
+    results: Sequence[RecordResult],
+    store_of: Mapping[str, str],
+) -> None:
+    """Each store's part of an on-demand run, at the on-demand price it paid (``batch_shares``)."""
+    usage = usage_by_store(((r.record_id, r.usage) for r in results), store_of)
+    price = price_for(settings.catalog, model_id)
+    total_in = sum(u.input_tokens for u in usage.values())
+    total_out = sum(u.output_tokens for u in usage.values())
+    shares = [replace(s, cost_usd=s.on_demand_cost_usd) for s in attribute(total_in, total_out, usage, price)]
+    write_estimates(
+        session, batch_id, {s.store_id: (s.records, Cost(s.cost_usd, s.on_demand_cost_usd)) for s in shares}
+    )
+    write_real(session, batch_id, shares)
+
+
+def _invoke(runtime: BedrockRuntimeClient, model_id: str, record_id: str, body: dict[str, Any]) -> RecordResult:
     """One on-demand call; any failure becomes an error result for the record, judged like a batch's.
 
     Sent again only while Bedrock refuses it unbilled (``converse_paid_once``): never paid twice.

@@ -31,24 +31,31 @@ from __future__ import annotations
 
 import json
 import logging
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ColumnElement, Engine, func, select, update
 from sqlalchemy.orm import Session
 
 from descgen.aws.clients import AwsClients
 from descgen.batching import WaitingBatch, next_for_slots
+from descgen.billing import share_the_bill
 from descgen.contract.bedrock_jobs import RUNNING_JOB_STATUSES, find_job
 from descgen.contract.keys import job_id_from_arn, job_wait_key, manifest_key, output_folder, split_s3_uri
+from descgen.db.batch_figures import store_shares
 from descgen.db.batches import jobs_in_flight, release_tasks
 from descgen.db.models import Batch, GenerationTask, utcnow
 from descgen.db.session import session_scope
 from descgen.generation import publish_job_request, request_job
 from descgen.lifecycle import OPEN_STATES, BatchState, RetryBudget, TaskState, failure_change
+from descgen.metrics import ClosedBatch, per_store, store_label
 from descgen.pricing import UnknownModelPrice, cost, price_for
 from descgen.settings import Settings
+
+if TYPE_CHECKING:
+    from mypy_boto3_s3 import S3Client
 
 log = logging.getLogger(__name__)
 
@@ -87,6 +94,7 @@ class MonitorReport:
     released_tasks: int = 0
     retried_tasks: int = 0
     failed_tasks: int = 0
+    closed: list[ClosedBatch] = field(default_factory=list)  # batches closed after their job ended: the metrics
 
 
 def monitor(engine: Engine, clients: AwsClients, settings: Settings, store_id: str | None = None) -> MonitorReport:
@@ -103,9 +111,11 @@ def monitor(engine: Engine, clients: AwsClients, settings: Settings, store_id: s
             where.append(Batch.store_id == store_id)
         batch_ids = list(session.scalars(select(Batch.id).where(*where).order_by(Batch.created_at)))
     for batch_id in batch_ids:
+        closed_before = len(report.closed)
         try:
             action = _follow(engine, clients, settings, batch_id, report)
         except Exception as error:  # reported, and the run fails once every batch had its turn
+            del report.closed[closed_before:]  # a close that was not committed did not happen
             log.exception("batch %s could not be followed", batch_id)
             action = f"error: {error!r}"
             report.errors.append(f"{batch_id}: {error!r}")
@@ -114,7 +124,7 @@ def monitor(engine: Engine, clients: AwsClients, settings: Settings, store_id: s
             report.batches.append(
                 BatchView(
                     batch.id,
-                    batch.store_id,
+                    store_label(batch.store_id),
                     batch.state,
                     batch.job_status,
                     batch.record_count,
@@ -224,7 +234,7 @@ def _follow(engine: Engine, clients: AwsClients, settings: Settings, batch_id: s
         return f"job {batch.job_status}"
 
 
-def _has_objects(s3: Any, bucket: str, prefix: str) -> bool:
+def _has_objects(s3: S3Client, bucket: str, prefix: str) -> bool:
     return bool(s3.list_objects_v2(Bucket=bucket, Prefix=prefix, MaxKeys=1).get("KeyCount"))
 
 
@@ -239,10 +249,10 @@ def _track_job(session: Session, clients: AwsClients, settings: Settings, batch:
     # The grace for results in flight starts when descgen sees the end, not at Bedrock's
     # endTime: a monitor paused for an hour must not give up on results still in SQS.
     batch.ended_at = utcnow()
-    _record_real_cost(clients.s3, settings, batch)
+    _record_real_cost(session, clients.s3, settings, batch)
 
 
-def _record_real_cost(s3: Any, settings: Settings, batch: Batch) -> None:
+def _record_real_cost(session: Session, s3: S3Client, settings: Settings, batch: Batch) -> None:
     assert batch.job_arn is not None
     key = manifest_key(settings.output_prefix, batch.id, job_id_from_arn(batch.job_arn))
     try:
@@ -260,15 +270,17 @@ def _record_real_cost(s3: Any, settings: Settings, batch: Batch) -> None:
     real = cost(price, batch.input_tokens, batch.output_tokens)
     batch.cost_usd = real.batch_usd
     batch.on_demand_cost_usd = real.on_demand_usd
+    share_the_bill(session, s3, settings, batch, price)  # each store's part, pooled batches read their lines
 
 
 def _close_if_resolved(
     session: Session, clients: AwsClients, settings: Settings, batch: Batch, report: MonitorReport
 ) -> str:
     if batch.cost_usd is None and batch.job_status in WITH_RESULTS:
-        _record_real_cost(clients.s3, settings, batch)  # the manifest was not there yet last time
+        _record_real_cost(session, clients.s3, settings, batch)  # the manifest was not there yet last time
     open_tasks = _open_tasks(session, batch.id)
     now = utcnow()
+    retried_by_store: Counter[str] = Counter()
     if open_tasks:
         wrote_output = batch.job_status in WITH_RESULTS or _job_wrote_output(clients.s3, settings, batch)
         grace = timedelta(minutes=settings.result_grace_minutes)
@@ -279,11 +291,23 @@ def _close_if_resolved(
             if wrote_output
             else f"job {batch.job_status}: {batch.job_message or 'no output'}"
         )
-        retried, failed = requeue_open_tasks(session, batch.id, reason, _budget(settings))
+        retried, failed = requeue_open_tasks(session, batch.id, reason, _budget(settings), retried_by_store)
         report.retried_tasks += retried
         report.failed_tasks += failed
     batch.state = BatchState.CLOSED
     batch.closed_at = now
+    whole = ClosedBatch(
+        batch.id,
+        store_label(batch.store_id),
+        batch.model_id,
+        batch.input_tokens,
+        batch.output_tokens,
+        batch.cost_usd,
+        batch.published_at,
+        batch.ended_at,
+        sum(retried_by_store.values()),
+    )
+    report.closed.extend(per_store(whole, store_shares(session, batch.id), retried_by_store))
     return f"closed (job {batch.job_status})"
 
 
@@ -296,32 +320,46 @@ def _open_tasks(session: Session, batch_id: str) -> int:
     )
 
 
-def _job_wrote_output(s3: Any, settings: Settings, batch: Batch) -> bool:
+def _job_wrote_output(s3: S3Client, settings: Settings, batch: Batch) -> bool:
     if batch.job_arn is None:
         return False
     prefix = f"{output_folder(settings.output_prefix, batch.id)}{job_id_from_arn(batch.job_arn)}/{batch.id}"
     return _has_objects(s3, settings.bucket, prefix)
 
 
-def requeue_open_tasks(session: Session, batch_id: str, reason: str, budget: RetryBudget) -> tuple[int, int]:
-    """The batch's tasks still awaiting a result: pending with ``attempts + 1``, failed at the limit."""
+def requeue_open_tasks(
+    session: Session, batch_id: str, reason: str, budget: RetryBudget, retried_by_store: Counter[str] | None = None
+) -> tuple[int, int]:
+    """The batch's tasks still awaiting a result: pending with ``attempts + 1``, failed at the limit.
+
+    ``retried_by_store``, if given, counts the tasks sent back to pending per store (the metrics')."""
     now = utcnow()
     open_tasks = session.execute(
         select(
-            GenerationTask.id, GenerationTask.state, GenerationTask.attempts, GenerationTask.sends, GenerationTask.waits
+            GenerationTask.id,
+            GenerationTask.store_id,
+            GenerationTask.state,
+            GenerationTask.attempts,
+            GenerationTask.sends,
+            GenerationTask.waits,
         ).where(GenerationTask.batch_id == batch_id, GenerationTask.state.in_(OPEN_STATES))
     )
-    changes = [
-        failure_change(row.id, TaskState(row.state), row.attempts, row.sends, row.waits, reason, budget, now)
-        for row in open_tasks
-    ]
+    store_of: dict[int, str] = {}
+    changes = []
+    for row in open_tasks:
+        store_of[row.id] = row.store_id
+        changes.append(
+            failure_change(row.id, TaskState(row.state), row.attempts, row.sends, row.waits, reason, budget, now)
+        )
     if changes:
         session.execute(update(GenerationTask), changes)  # executemany, by primary key
+    if retried_by_store is not None:
+        retried_by_store.update(store_of[c["id"]] for c in changes if c["state"] == TaskState.PENDING)
     failed = sum(change["state"] == TaskState.FAILED for change in changes)
     return len(changes) - failed, failed
 
 
-def _took_wait_marker(s3: Any, settings: Settings, batch_id: str) -> bool:
+def _took_wait_marker(s3: S3Client, settings: Settings, batch_id: str) -> bool:
     """True if create_bedrock_job said the last request was a wait; the marker is used up."""
     key = job_wait_key(settings.output_prefix, batch_id)
     if not _has_objects(s3, settings.bucket, key):

@@ -23,6 +23,8 @@ format and the schema), so the catalog is regenerated once.
 from __future__ import annotations
 
 import json
+import re
+import secrets
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -88,15 +90,25 @@ def user_prompt(
 ) -> str:
     """The user message. ``voice`` is the store's brand voice; ``retry_reason`` the task's last reason,
     quoted only when the quality gate wrote it (``QUALITY_REASON_PREFIX``), so the model knows what to fix."""
-    voice = voice or BrandVoice()
     marker = make_marker(product.product_id, language_id)
-    data = _data_block(
+    return _prompt_text(marker, product_data(product), _retry_line(retry_reason), language_id, structured, voice)
+
+
+def product_data(product: ProductFacts) -> str:
+    """The product as the prompt carries it (the same in every language)."""
+    return _data_block(
         {
             "title": product.title,
             "keywords": list(product.keywords),
             "attributes": dict(sorted(product.attributes.items())),
         }
     )
+
+
+def _prompt_text(
+    marker: str, data: str, retry_line: str, language_id: str, structured: bool, voice: BrandVoice | None
+) -> str:
+    voice = voice or BrandVoice()
     tags_allowed = [t for t in PUBLISHED_TAGS if voice.allowed_tags is None or t in voice.allowed_tags]
     tags = ", ".join(f"<{tag}>" for tag in tags_allowed)
     if structured:
@@ -131,7 +143,7 @@ def user_prompt(
             if style
             else ""
         )
-        + _retry_line(retry_reason)
+        + retry_line
         + f"<product>\n{data}\n</product>"
         + (f"\n<voice>\n{style}\n</voice>" if style else "")
     )
@@ -190,6 +202,10 @@ def model_input(
 ) -> dict[str, Any]:
     """The Converse request body (without ``modelId``), as a batch line's ``modelInput`` and ``converse`` take it."""
     text = user_prompt(product, language_id, structured=structured, voice=voice, retry_reason=retry_reason)
+    return _body(text, max_tokens, temperature, structured)
+
+
+def _body(text: str, max_tokens: int, temperature: float, structured: bool) -> dict[str, Any]:
     body: dict[str, Any] = {
         "system": [{"text": SYSTEM_PROMPT}],
         "messages": [{"role": "user", "content": [{"text": text}]}],
@@ -198,6 +214,52 @@ def model_input(
     if structured:
         body["outputConfig"] = output_config()
     return body
+
+
+class LineTemplate:
+    """Batch input lines of one language and voice, with everything they share encoded once.
+
+    A line is ``jsonl_line(record_id, model_input(...))`` byte for byte (tested), built
+    from the constant parts of one line made with placeholders, and the task's own
+    parts: its record id, its product id in the marker, the product's data and the
+    retry line, each JSON-encoded as the text inside the line's string. The placeholders
+    are random per template, so no store data can imitate one.
+    """
+
+    def __init__(
+        self, language_id: str, *, max_tokens: int, temperature: float, structured: bool, voice: BrandVoice | None
+    ) -> None:
+        token = secrets.token_hex(8)
+        self._slots = {name: f"x{token}{name}" for name in ("record", "product", "data", "retry")}
+        marker = make_marker(self._slots["product"], language_id)
+        text = _prompt_text(
+            marker, self._slots["data"], self._slots["retry"], language_id, structured, voice or BrandVoice()
+        )
+        line = jsonl_line(self._slots["record"], _body(text, max_tokens, temperature, structured)).decode()
+        names = {placeholder: name for name, placeholder in self._slots.items()}
+        pieces = re.split(f"({'|'.join(names)})", line)
+        self._parts = [piece.encode() for piece in pieces[::2]]  # constant, slot, constant, ..., constant
+        self._order = [names[piece] for piece in pieces[1::2]]
+
+    def line(self, record_id: str, product_id: str, data: str, retry_reason: str | None) -> bytes:
+        """``data``: ``product_data(...)``, which a product's tasks in several languages share."""
+        values = {
+            "record": record_id.encode(),
+            "product": product_id.encode(),  # a product id is ASCII that JSON leaves as it is
+            "data": _in_string(data),
+            "retry": _in_string(_retry_line(retry_reason)),
+        }
+        parts = self._parts
+        out = [parts[0]]
+        for number, name in enumerate(self._order, start=1):
+            out.append(values[name])
+            out.append(parts[number])
+        return b"".join(out)
+
+
+def _in_string(text: str) -> bytes:
+    """``text`` as it appears inside a JSON string written with ``ensure_ascii=False``."""
+    return json.dumps(text, ensure_ascii=False)[1:-1].encode()
 
 
 def jsonl_line(record_id: str, body: dict[str, Any]) -> bytes:

@@ -43,6 +43,7 @@ class Written:
     ours: int | None  # the version number it wrote (None: it removed the description)
     current: int | None  # the current description's version number (None: there is none)
     before: VersionText | None  # the text to put back (None: there was none)
+    store_id: str = ""  # whose text it is (a pooled batch wrote several stores' texts)
 
 
 def step(written: Written) -> Action:

@@ -6,6 +6,7 @@ Keys are stable (lower-case, digits, dashes) so every run adds to one history.
 from __future__ import annotations
 
 import time
+from typing import cast
 from uuid import UUID
 
 from prefect.artifacts import (
@@ -18,14 +19,14 @@ from prefect.artifacts import (
 from descgen.aws.queues import QueueDepth
 from descgen.batching import RemainderAction
 from descgen.draining import DrainReport
+from descgen.formats import count, money
 from descgen.generation import GenerationPlan, OnDemandRun, WrittenBatch
 from descgen.markdown import escaped
 from descgen.monitoring import MonitorReport
+from descgen.pooling import PoolPlan
+from descgen.pricing import Cost
 from descgen.quality.report import render
-
-
-def usd(amount: float) -> str:
-    return f"${amount:,.4f}" if amount < 1 else f"${amount:,.2f}"
+from descgen.trends import TREND_DAYS, Period, TrendRow, trends_markdown
 
 
 def generate_artifacts(
@@ -39,11 +40,11 @@ def generate_artifacts(
     rows = [
         {
             "batch": batch.batch_id,
-            "records": batch.estimate.records,
-            "languages": ", ".join(f"{lang} {n}" for lang, n in sorted(batch.estimate.languages.items())),
+            "records": count(batch.estimate.records),
+            "languages": ", ".join(f"{lang} {count(n)}" for lang, n in sorted(batch.estimate.languages.items())),
             "input MB": round(batch.input_bytes / 1e6, 2),
-            "est. batch cost": usd(batch.estimate.cost.batch_usd),
-            "est. on-demand cost": usd(batch.estimate.cost.on_demand_usd),
+            "est. batch cost": money(batch.estimate.cost.batch_usd),
+            "est. on-demand cost": money(batch.estimate.cost.on_demand_usd),
         }
         for batch in written
     ]
@@ -51,11 +52,11 @@ def generate_artifacts(
         rows.append(
             {
                 "batch": f"{on_demand.batch_id} (on demand)",
-                "records": on_demand.records,
+                "records": count(on_demand.records),
                 "languages": "",
                 "input MB": 0,
-                "est. batch cost": usd(on_demand.cost.batch_usd),
-                "est. on-demand cost": f"{usd(on_demand.cost.on_demand_usd)} (spent)",
+                "est. batch cost": money(on_demand.cost.batch_usd),
+                "est. on-demand cost": f"{money(on_demand.cost.on_demand_usd)} (spent)",
             }
         )
     # a dry run keeps its own history, so the latest "what was sent" is never an empty plan
@@ -68,11 +69,13 @@ def generate_artifacts(
     jobs = plan.jobs
     remainder = "no remainder"
     if jobs.remainder and jobs.remainder_action == RemainderAction.DEFER:
-        remainder = f"{jobs.remainder} record(s) under the batch minimum: **deferred** to a later run (no cost now)"
-    elif jobs.remainder:
-        spent = f", spent {usd(on_demand.cost.on_demand_usd)}" if on_demand else ""
         remainder = (
-            f"{jobs.remainder} record(s) under the batch minimum: **on demand** at real-time prices{spent}"
+            f"{count(jobs.remainder)} record(s) under the batch minimum: **deferred** to a later run (no cost now)"
+        )
+    elif jobs.remainder:
+        spent = f", spent {money(on_demand.cost.on_demand_usd)}" if on_demand else ""
+        remainder = (
+            f"{count(jobs.remainder)} record(s) under the batch minimum: **on demand** at real-time prices{spent}"
             f" (in a batch they would cost half)"
         )
     estimate = plan.estimate
@@ -82,12 +85,12 @@ def generate_artifacts(
             f"## generate-descriptions: {store}{' (dry run)' if dry_run else ''}\n\n"
             + (f"> **Warning:** {model_warning}\n\n" if model_warning else "")
             + f"- model: `{plan.model_id}`\n"
-            f"- pending tasks considered: **{plan.pending}**\n"
-            f"- batch jobs: **{len(jobs.job_sizes)}** ({', '.join(map(str, jobs.job_sizes)) or 'none'} records)\n"
+            f"- pending tasks considered: **{count(plan.pending)}**\n"
+            f"- batch jobs: **{count(len(jobs.job_sizes))}** ({', '.join(map(count, jobs.job_sizes)) or 'none'} records)\n"
             f"- remainder: {remainder}\n"
-            f"- estimated tokens: {estimate.input_tokens:,} in, at most {estimate.output_tokens:,} out\n"
-            f"- estimated cost: **{usd(estimate.cost.batch_usd)}** with batch inference, "
-            f"{usd(estimate.cost.on_demand_usd)} on demand (saves {usd(estimate.cost.saved_usd)})\n"
+            f"- estimated tokens: {count(estimate.input_tokens)} in, at most {count(estimate.output_tokens)} out\n"
+            f"- estimated cost: **{money(estimate.cost.batch_usd)}** with batch inference, "
+            f"{money(estimate.cost.on_demand_usd)} on demand (saves {money(estimate.cost.saved_usd)})\n"
         ),
         description=f"What generate-descriptions planned for {store}",
     )
@@ -99,10 +102,13 @@ class BatchProgress:
     def __init__(self, store: str, batches: int) -> None:
         self._store = store
         self._batches = batches
-        self._id: UUID = create_progress_artifact(
-            progress=0.0 if batches else 100.0,
-            key=f"generate-{store}-progress",
-            description=f"Batches sent for store {store}: 0 of {batches}",
+        self._id = cast(  # Prefect's sync/async wrapper: a plain UUID when called from sync code
+            UUID,
+            create_progress_artifact(
+                progress=0.0 if batches else 100.0,
+                key=f"generate-{store}-progress",
+                description=f"Batches sent for store {store}: 0 of {batches}",
+            ),
         )
 
     def sent(self, done: int) -> None:
@@ -123,8 +129,11 @@ class DrainProgress:
         self._waiting = max(waiting, 1)
         self._every = every_seconds
         self._last = time.monotonic()
-        self._id: UUID = create_progress_artifact(
-            progress=0.0, key="drain-results-progress", description=f"Messages drained: 0 of about {waiting}"
+        self._id = cast(  # Prefect's sync/async wrapper: a plain UUID when called from sync code
+            UUID,
+            create_progress_artifact(
+                progress=0.0, key="drain-results-progress", description=f"Messages drained: 0 of about {count(waiting)}"
+            ),
         )
 
     def __call__(self, report: DrainReport) -> None:
@@ -134,13 +143,15 @@ class DrainProgress:
         update_progress_artifact(
             self._id,
             progress=min(100.0, 100.0 * report.messages / self._waiting),
-            description=f"Messages drained: {report.messages:,} of about {self._waiting:,}",
+            description=f"Messages drained: {count(report.messages)} of about {count(self._waiting)}",
         )
 
     def finish(self, report: DrainReport) -> None:
         """The bar at its end, whatever the last receive's timing: the run is over."""
         update_progress_artifact(
-            self._id, progress=100.0, description=f"Messages drained: {report.messages:,} ({report.stopped_because})"
+            self._id,
+            progress=100.0,
+            description=f"Messages drained: {count(report.messages)} ({report.stopped_because})",
         )
 
 
@@ -167,18 +178,18 @@ def drain_artifacts(report: DrainReport | None, queue: QueueDepth, dlq: QueueDep
         key="drain-results",
         table=[
             {
-                "applied": results.applied if results else 0,
-                "held for review": results.held if results else 0,
-                "skipped (human edit)": results.skipped_human if results else 0,
-                "retried": results.retried if results else 0,
-                "throttled (no attempt)": results.waited if results else 0,
-                "failed": results.failed if results else 0,
-                "stale / duplicate": results.stale if results else 0,
-                "unknown record": results.unknown if results else 0,
-                "undecodable messages": report.undecodable if report else 0,
-                "messages": report.messages if report else 0,
-                "queue depth": queue.total,
-                "DLQ depth": dlq.total,
+                "applied": count(results.applied if results else 0),
+                "held for review": count(results.held if results else 0),
+                "skipped (human edit)": count(results.skipped_human if results else 0),
+                "retried": count(results.retried if results else 0),
+                "throttled (no attempt)": count(results.waited if results else 0),
+                "failed": count(results.failed if results else 0),
+                "stale / duplicate": count(results.stale if results else 0),
+                "unknown record": count(results.unknown if results else 0),
+                "undecodable messages": count(report.undecodable if report else 0),
+                "messages": count(report.messages if report else 0),
+                "queue depth": count(queue.total),
+                "DLQ depth": count(dlq.total),
                 "stopped because": error or (report.stopped_because if report else ""),
             }
         ],
@@ -202,18 +213,77 @@ def monitor_artifacts(report: MonitorReport) -> None:
                 "batch": view.batch_id,
                 "state": view.state,
                 "job": view.job_status or "-",
-                "records": view.records,
-                "tokens in": view.input_tokens if view.input_tokens is not None else "-",
-                "tokens out": view.output_tokens if view.output_tokens is not None else "-",
-                "real cost (batch)": usd(view.cost_usd) if view.cost_usd is not None else "-",
-                "same on demand": usd(view.on_demand_cost_usd) if view.on_demand_cost_usd is not None else "-",
+                "records": count(view.records),
+                "tokens in": count(view.input_tokens) if view.input_tokens is not None else "-",
+                "tokens out": count(view.output_tokens) if view.output_tokens is not None else "-",
+                "real cost (batch)": money(view.cost_usd) if view.cost_usd is not None else "-",
+                "same on demand": money(view.on_demand_cost_usd) if view.on_demand_cost_usd is not None else "-",
                 "what monitor did": view.action,
             }
             for view in report.batches
         ]
         or [{"batch": "(no open batch)"}],
         description=(
-            f"Open batches and their jobs: {report.republished} republished, {report.released_tasks} tasks released, "
-            f"{report.retried_tasks} retried, {report.failed_tasks} failed"
+            f"Open batches and their jobs: {count(report.republished)} republished, "
+            f"{count(report.released_tasks)} tasks released, {count(report.retried_tasks)} retried, "
+            f"{count(report.failed_tasks)} failed"
+        ),
+    )
+
+
+def cost_trends_artifact(rows: list[TrendRow], period: Period) -> None:
+    create_markdown_artifact(
+        key="cost-trends",
+        markdown=trends_markdown(rows, period),
+        description=f"Tokens, cost, cost per 1K tokens and turnaround: the last {TREND_DAYS} days per store and model",
+    )
+
+
+def pooling_artifact(
+    model_id: str,
+    plans: dict[str, GenerationPlan],
+    pools: PoolPlan,
+    pooled: list[str],
+    left: dict[str, OnDemandRun | None],
+    dry_run: bool,
+) -> None:
+    """generate-due-stores: which stores' remainders shared a batch job, and what that saved against on demand."""
+
+    def priced(pool: dict[str, int]) -> Cost:
+        batch = on_demand = 0.0
+        for store, records in pool.items():
+            estimate = plans[store].estimate
+            if estimate.records:
+                batch += estimate.cost.batch_usd / estimate.records * records
+                on_demand += estimate.cost.on_demand_usd / estimate.records * records
+        return Cost(batch, on_demand)
+
+    rows = []
+    for number, pool in enumerate(pools.pools):
+        cost = priced(pool)
+        rows.append(
+            {
+                "pooled batch": pooled[number] if number < len(pooled) else "(not sent)",
+                "stores": count(len(pool)),
+                "records": count(sum(pool.values())),
+                "est. batch cost": money(cost.batch_usd),
+                "on demand instead": money(cost.on_demand_usd),
+                "saved": money(cost.saved_usd),
+            }
+        )
+    saved = sum((priced(pool).saved_usd for pool in pools.pools), 0.0)
+    alone = ", ".join(
+        f"{escaped(store)} ({count(records)}: {'on demand' if left.get(store) else 'waits'})"
+        for store, records in sorted(pools.left.items())
+    )
+    create_table_artifact(
+        key="generate-due-stores-pools" + ("-dry-run" if dry_run else ""),
+        table=rows or [{"pooled batch": "(none)", "records": 0}],
+        description=(
+            f"{count(len(plans))} store(s) generated with `{escaped(model_id)}`; "
+            f"{count(pools.pooled_records)} remainder record(s) pooled into {count(len(pools.pools))} batch job(s), "
+            f"saving about {money(saved)} against on demand"
+            + (f"; too few to pool: {alone}" if alone else "")
+            + (" (dry run: nothing sent)" if dry_run else "")
         ),
     )

@@ -8,6 +8,7 @@ from prefect import flow, get_run_logger
 from prefect.artifacts import create_markdown_artifact
 from pydantic import Field
 
+from descgen.formats import count
 from descgen.housekeeping import PruneReport, render
 from tasks.housekeeping import prune
 
@@ -29,11 +30,11 @@ def prune_versions(dry_run: DryRun = True) -> PruneReport:
         description="What prune-versions deleted from the description history, and why the rest stays",
     )
     get_run_logger().info(
-        "%d of %d versions %s (%d delivered outbox rows with them); kept: %s",
-        report.pruned,
-        report.examined,
+        "%s of %s versions %s (%s delivered outbox rows with them); kept: %s",
+        count(report.pruned),
+        count(report.examined),
         "would be pruned" if dry_run else "pruned",
-        report.outbox_rows,
-        ", ".join(f"{reason.value} {count}" for reason, count in report.kept.most_common()) or "none",
+        count(report.outbox_rows),
+        ", ".join(f"{reason.value} {count(kept)}" for reason, kept in report.kept.most_common()) or "none",
     )
     return report

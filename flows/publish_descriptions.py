@@ -10,12 +10,14 @@ from typing import Annotated, Literal
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
+from prefect.runtime import flow_run
 from pydantic import Field
 
 from descgen.db.models import utcnow
 from descgen.db.outbox import DeadRow, dead_rows
 from descgen.db.session import session_scope
 from descgen.db.stores import check_names
+from descgen.formats import count
 from descgen.publishing.delivery import RetryPolicy, claim_size
 from descgen.publishing.files import FilePublisher
 from descgen.publishing.relay import DeliveryReport, Publisher, deliver_due, stores_to_serve
@@ -95,7 +97,14 @@ def list_dead_rows(store: str | None) -> list[DeadRow]:
         return dead_rows(session, store)
 
 
-@flow(name="publish-descriptions", flow_run_name="publish: {publisher}, store {store}, up to {max_rows}")
+def run_name() -> str:
+    """The publisher, the store (or every store) and the row limit, as asked."""
+    asked = flow_run.parameters
+    store = f"store {asked['store']}" if asked.get("store") else "every store"
+    return f"publish: {asked['publisher']}, {store}, up to {count(asked['max_rows'])} rows"
+
+
+@flow(name="publish-descriptions", flow_run_name=run_name)
 def publish_descriptions(store: Store = None, max_rows: MaxRows = 1000, publisher: Via = "webhook") -> DeliveryReport:
     """Approved versions -> the shop (signed webhook or JSON Lines files), in order per product, at least once.
 
@@ -114,13 +123,13 @@ def publish_descriptions(store: Store = None, max_rows: MaxRows = 1000, publishe
         description="What publish-descriptions sent to the shop",
     )
     log.info(
-        "%d delivered, %d superseded by a newer version, %d failed attempts (%d out of attempts), %d dead rows",
-        report.delivered.total(),
-        report.superseded.total(),
-        report.failed.total(),
-        report.died,
-        len(dead),
+        "%s delivered, %s superseded by a newer version, %s failed attempts (%s out of attempts), %s dead rows",
+        count(report.delivered.total()),
+        count(report.superseded.total()),
+        count(report.failed.total()),
+        count(report.died),
+        count(len(dead)),
     )
     if dead:
-        log.warning("%d outbox rows are dead: fix the cause, then redrive them (see the artifact)", len(dead))
+        log.warning("%s outbox rows are dead: fix the cause, then redrive them (see the artifact)", count(len(dead)))
     return report

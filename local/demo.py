@@ -131,9 +131,9 @@ def change_the_voice(engine: Engine, store: str, model_id: str) -> None:
     )
 
 
-def print_summary(engine: object, store: str, model_id: str, seconds: float) -> None:
+def print_summary(engine: Engine, store: str, model_id: str, seconds: float) -> None:
     structured = structured_for(get_settings(), model_id)
-    with session_scope(engine) as session:  # type: ignore[arg-type]
+    with session_scope(engine) as session:
         states = task_states(session, store)
         print(f"\n=== descgen demo: store {store!r}, {seconds:.0f} s ===")
         answers = "structured output (JSON)" if structured else "marker-then-HTML text (meta fields derived)"

@@ -56,7 +56,7 @@ def main() -> None:
     protocol = sys.stdout
     sys.stdout = sys.stderr  # a print() in the handler must not corrupt the protocol
     logging.basicConfig(stream=sys.stderr, format="[%(name)s] %(levelname)s %(message)s")
-    import handler
+    import handler  # type: ignore[import-not-found]  # the zip's module, on sys.path only inside the container
 
     name = os.environ.get("AWS_LAMBDA_FUNCTION_NAME", "function")
     timeout = float(os.environ.get("AWS_LAMBDA_FUNCTION_TIMEOUT", "900"))

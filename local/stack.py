@@ -77,7 +77,7 @@ class LocalStack:
 
     def client(self, service: str) -> Any:
         endpoint = self.bedrock.url if service.startswith("bedrock") else self.aws_url
-        return boto3.client(service, region_name=REGION, endpoint_url=endpoint, **KEYS)  # type: ignore[call-overload]
+        return boto3.client(service, region_name=REGION, endpoint_url=endpoint, **KEYS)  # type: ignore[call-overload]  # the stubs overload client() on literal service names; any is asked for here
 
     # --- lifecycle -------------------------------------------------------------------
 
@@ -252,6 +252,7 @@ class LocalStack:
             "DESCGEN_S3_ENDPOINT_URL": self.aws_url,
             "DESCGEN_SNS_ENDPOINT_URL": self.aws_url,
             "DESCGEN_SQS_ENDPOINT_URL": self.aws_url,
+            "DESCGEN_CLOUDWATCH_ENDPOINT_URL": self.aws_url,  # the flows' metrics land in moto's CloudWatch
             "DESCGEN_BEDROCK_ENDPOINT_URL": self.bedrock.url,
             "DESCGEN_BEDROCK_RUNTIME_ENDPOINT_URL": self.bedrock.url,
             "DESCGEN_AWS_ACCESS_KEY_ID": KEYS["aws_access_key_id"],

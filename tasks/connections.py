@@ -27,7 +27,7 @@ def engine() -> Engine:
 def aws() -> AwsClients:
     settings = get_settings()
     if settings.aws_credentials_block:
-        session = AwsCredentials.load(settings.aws_credentials_block).get_boto3_session()  # type: ignore[union-attr]
+        session = AwsCredentials.load(settings.aws_credentials_block).get_boto3_session()  # type: ignore[union-attr]  # load() is sync-compatible: called outside an event loop it returns the block, not a coroutine
     else:
         session = session_from_settings(settings)
     return make_clients(session, settings)

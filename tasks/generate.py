@@ -7,7 +7,11 @@ from collections.abc import Sequence
 from prefect import task
 
 from descgen import generation
+from descgen.budgets import BudgetCut
 from descgen.db.catalog import SyncReport
+from descgen.db.models import utcnow
+from descgen.db.session import session_scope
+from descgen.db.stores import take_due_stores as take_due
 from descgen.model_check import CheckedModel
 from descgen.model_check import check_model as check_model_now
 from descgen.settings import get_settings
@@ -66,3 +70,20 @@ def request_job(batch_id: str) -> str | None:
 @task
 def send_on_demand(batch_id: str) -> generation.OnDemandRun | None:
     return generation.send_on_demand(engine(), aws(), get_settings(), batch_id)
+
+
+@task(**RETRY_WHAT_HEALS)
+def claim_pooled(model_id: str, pool: dict[str, int]) -> str | None:
+    return generation.claim_pooled(engine(), get_settings(), model_id, pool)
+
+
+@task(**RETRY_WHAT_HEALS)
+def budget_cut(store: str, records: int, per_record_usd: float) -> BudgetCut:
+    return generation.budget_cut(engine(), store, records, per_record_usd)
+
+
+@task(**RETRY_WHAT_HEALS)
+def take_due_stores(mark: bool = True) -> list[str]:
+    """The stores whose window is open and that have not run in it, each marked as started (``mark``)."""
+    with session_scope(engine()) as session:
+        return take_due(session, utcnow(), mark=mark)

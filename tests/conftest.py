@@ -98,11 +98,11 @@ def moto_url() -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def aws(moto_url: str):  # type: ignore[no-untyped-def]
+def aws(moto_url: str):  # type: ignore[no-untyped-def]  # a client factory: each client's type depends on the service named
     """``aws("s3")``: a boto3 client on the emulator."""
     import boto3
 
-    def client(service: str):  # type: ignore[no-untyped-def]
+    def client(service: str):  # type: ignore[no-untyped-def]  # its type depends on the service named
         return boto3.client(service, endpoint_url=moto_url, region_name="us-east-1")
 
     return client

@@ -7,13 +7,21 @@ The session comes from the caller: the default credential chain, a prefect-aws
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import boto3
 from botocore.config import Config
 
 from descgen.retrying import AWS_CALL_ATTEMPTS
 from descgen.settings import Settings
+
+if TYPE_CHECKING:  # the stubs are a dev dependency: workers and Lambdas run without them
+    from mypy_boto3_bedrock import BedrockClient
+    from mypy_boto3_bedrock_runtime import BedrockRuntimeClient
+    from mypy_boto3_cloudwatch import CloudWatchClient
+    from mypy_boto3_s3 import S3Client
+    from mypy_boto3_sns import SNSClient
+    from mypy_boto3_sqs import SQSClient
 
 CONNECT_TIMEOUT_SECONDS = 5.0  # a dead endpoint is known in seconds, not botocore's default minute
 READ_TIMEOUT_SECONDS = 30.0  # above SQS's longest receive wait (20 s), far above any other answer
@@ -43,11 +51,14 @@ CONVERSE_CONFIG = Config(
 
 @dataclass(frozen=True)
 class AwsClients:
-    s3: Any
-    sns: Any
-    sqs: Any
-    bedrock: Any
-    bedrock_runtime: Any
+    s3: S3Client
+    sns: SNSClient
+    sqs: SQSClient
+    bedrock: BedrockClient
+    bedrock_runtime: BedrockRuntimeClient
+    cloudwatch: CloudWatchClient | None = (
+        None  # the flows' metrics (descgen.aws.cloudwatch); a test that sends none leaves it out
+    )
 
 
 def session_from_settings(settings: Settings) -> boto3.Session:
@@ -61,13 +72,15 @@ def session_from_settings(settings: Settings) -> boto3.Session:
 
 
 def make_clients(session: boto3.Session, settings: Settings) -> AwsClients:
-    def client(service: str, endpoint_url: str | None, config: Config = CLIENT_CONFIG) -> Any:
-        return session.client(service, region_name=settings.aws_region, endpoint_url=endpoint_url, config=config)  # type: ignore[call-overload]  # the stubs overload on literal service names
+    # each service named by its literal: the stubs type each client by its name
+    def at(endpoint_url: str | None, config: Config = CLIENT_CONFIG) -> dict[str, Any]:
+        return {"region_name": settings.aws_region, "endpoint_url": endpoint_url, "config": config}
 
     return AwsClients(
-        s3=client("s3", settings.s3_endpoint_url),
-        sns=client("sns", settings.sns_endpoint_url),
-        sqs=client("sqs", settings.sqs_endpoint_url),
-        bedrock=client("bedrock", settings.bedrock_endpoint_url),
-        bedrock_runtime=client("bedrock-runtime", settings.bedrock_runtime_endpoint_url, CONVERSE_CONFIG),
+        s3=session.client("s3", **at(settings.s3_endpoint_url)),
+        sns=session.client("sns", **at(settings.sns_endpoint_url)),
+        sqs=session.client("sqs", **at(settings.sqs_endpoint_url)),
+        bedrock=session.client("bedrock", **at(settings.bedrock_endpoint_url)),
+        bedrock_runtime=session.client("bedrock-runtime", **at(settings.bedrock_runtime_endpoint_url, CONVERSE_CONFIG)),
+        cloudwatch=session.client("cloudwatch", **at(settings.cloudwatch_endpoint_url)),
     )

@@ -12,13 +12,17 @@ import logging
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from descgen.contract.keys import parse_output_key
 from descgen.contract.lambda_settings import ParseOutputSettings
 from descgen.contract.messages import RecordResult
 from descgen.contract.output_lines import MALFORMED_OUTPUT, UnreadableLine, excerpt, read_output_line
 from descgen.contract.sqs_batches import MessageSender, pack_pages
+
+if TYPE_CHECKING:
+    from mypy_boto3_s3 import S3Client
+    from mypy_boto3_sqs import SQSClient
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +43,9 @@ class ParseReport:
     sqs_requests: int = 0
 
 
-def parse_output_object(bucket: str, key: str, settings: ParseOutputSettings, s3: Any, sqs: Any) -> ParseReport | None:
+def parse_output_object(
+    bucket: str, key: str, settings: ParseOutputSettings, s3: S3Client, sqs: SQSClient
+) -> ParseReport | None:
     """Send every result of one output file to the queue; None if the key is not an output file."""
     target = parse_output_key(settings.output_prefix, key)
     if target is None:
@@ -49,7 +55,7 @@ def parse_output_object(bucket: str, key: str, settings: ParseOutputSettings, s3
     body = s3.get_object(Bucket=bucket, Key=key)["Body"]
 
     def results() -> Iterator[RecordResult]:
-        for number, line in enumerate(_lines(body), start=1):
+        for number, line in enumerate(body_lines(body), start=1):
             outcome = read_output_line(line)
             if isinstance(outcome, UnreadableLine):
                 report.unreadable += 1
@@ -71,7 +77,7 @@ def parse_output_object(bucket: str, key: str, settings: ParseOutputSettings, s3
     return report
 
 
-def _lines(body: Any) -> Iterator[bytes]:
+def body_lines(body: Any) -> Iterator[bytes]:
     """Lines split on LF only (JSONL); the last line may lack its LF.
 
     A line longer than ``MAX_LINE_BYTES`` is dropped whole, up to its LF. If its start

@@ -1,7 +1,10 @@
 """Record ids and markers: how one line of a Bedrock job finds its generation task.
 
-The record id is the key: it names the task and the attempt that produced the
-line, so a late result from an earlier attempt can never be taken for a newer one.
+The record id is the key: it names the task and its send (``sends``, raised each time a
+failed or throttled send goes back to pending). A task sent again because its product
+changed keeps its ``sends``, so the drain takes a result as current only when the task's
+state, batch and send all match (``deliveries``): a late result of an earlier batch is
+never taken for a newer one.
 The marker ``#<productId>#<languageId>#`` that the prompt asks the model to start
 with is only a cross-check on the text itself.
 """

@@ -21,10 +21,13 @@ import json
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
 from descgen.contract.backoff import full_jitter_delay
 from descgen.contract.messages import RecordResult, ResultPage
+
+if TYPE_CHECKING:
+    from mypy_boto3_sqs import SQSClient
 
 MAX_ENTRIES_PER_CALL = 10  # SQS limit for both batch calls
 SQS_BATCH_ATTEMPTS = 4  # calls per group of entries, the first included
@@ -42,33 +45,48 @@ def pack_pages(
 ) -> Iterator[str]:
     """Message bodies of at most ``page_size`` results and ``max_message_bytes`` bytes each.
 
-    A single result too large for any message is replaced by an error result for
-    the same record, so its task is retried instead of silently lost.
+    Each result is JSON-encoded once: its text is measured and joined into the page as it
+    is (the page is ``ResultPage.to_json()``, character for character). A single result too
+    large for any message is replaced by an error result for the same record, so its task
+    is retried instead of silently lost.
     """
-    envelope = len(ResultPage(batch_id).to_json().encode())
-    page: list[RecordResult] = []
+    empty = ResultPage(batch_id).to_json()  # {..., "results":[]}: the results come last
+    head, tail = empty[: -len(_EMPTY_TAIL)] + "[", "]}"
+    envelope = _utf8_bytes(empty)
+    page: list[str] = []
     page_bytes = envelope
     for result in results:
-        size = _encoded_size(result) + 1  # the comma between items
+        encoded = _encoded(result)
+        size = _utf8_bytes(encoded) + 1  # the comma between items
         if envelope + size > max_message_bytes:
-            result = RecordResult(
-                record_id=result.record_id,
-                status="error",
-                error_code=RESULT_TOO_LARGE,
-                error_message=f"result of {size} bytes does not fit a {max_message_bytes}-byte message",
+            encoded = _encoded(
+                RecordResult(
+                    record_id=result.record_id,
+                    status="error",
+                    error_code=RESULT_TOO_LARGE,
+                    error_message=f"result of {size} bytes does not fit a {max_message_bytes}-byte message",
+                )
             )
-            size = _encoded_size(result) + 1
+            size = _utf8_bytes(encoded) + 1
         if page and (len(page) >= page_size or page_bytes + size > max_message_bytes):
-            yield ResultPage(batch_id, tuple(page)).to_json()
+            yield head + ",".join(page) + tail
             page, page_bytes = [], envelope
-        page.append(result)
+        page.append(encoded)
         page_bytes += size
     if page:
-        yield ResultPage(batch_id, tuple(page)).to_json()
+        yield head + ",".join(page) + tail
 
 
-def _encoded_size(result: RecordResult) -> int:
-    return len(json.dumps(result.to_dict(), ensure_ascii=False, separators=(",", ":")).encode())
+_EMPTY_TAIL = "[]}"
+
+
+def _encoded(result: RecordResult) -> str:
+    return json.dumps(result.to_dict(), ensure_ascii=False, separators=(",", ":"))
+
+
+def _utf8_bytes(text: str) -> int:
+    """UTF-8 length; an ASCII text (most answers in English) is measured without encoding it."""
+    return len(text) if text.isascii() else len(text.encode())
 
 
 @dataclass
@@ -89,7 +107,7 @@ class MessageSender:
 
     def __init__(
         self,
-        sqs: Any,
+        sqs: SQSClient,
         queue_url: str,
         *,
         max_request_bytes: int,
@@ -149,7 +167,7 @@ class MessageSender:
 
 
 def delete_messages(
-    sqs: Any,
+    sqs: SQSClient,
     queue_url: str,
     receipt_handles: Sequence[str],
     *,

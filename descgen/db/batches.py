@@ -11,7 +11,7 @@ same time never claim the same task.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, Select, func, select, update
@@ -20,6 +20,8 @@ from sqlalchemy.orm import Session
 from descgen.db.models import Batch, GenerationTask, Product, utcnow
 from descgen.lifecycle import BatchState, TaskState, legal_sources
 from descgen.stores import check_store_id
+
+POOLED = "pooled"  # the first part of a pooled batch's id, where a store's id would be
 
 
 def new_batch_id(store_id: str, now: datetime) -> str:
@@ -64,19 +66,9 @@ def pending_with_products(
     yield from rows
 
 
-def claim_batch(
-    session: Session,
-    store_id: str,
-    model_id: str,
-    languages: Sequence[str] | None,
-    limit: int,
-    mode: str = "batch",
-    output_format: str = "json",
-) -> Batch | None:
-    """Claim up to ``limit`` pending tasks (oldest first) into a new batch; None if none were left."""
-    now = utcnow()
+def _new_batch(session: Session, store_id: str | None, model_id: str, mode: str, output_format: str) -> Batch:
     batch = Batch(
-        id=new_batch_id(store_id, now),
+        id=new_batch_id(store_id or POOLED, utcnow()),
         store_id=store_id,
         model_id=model_id,
         mode=mode,
@@ -86,6 +78,11 @@ def claim_batch(
     )
     session.add(batch)
     session.flush()
+    return batch
+
+
+def _claim_into(session: Session, batch: Batch, store_id: str, languages: Sequence[str] | None, limit: int) -> int:
+    """Up to ``limit`` of the store's pending tasks, oldest first, into the batch; how many it took."""
     oldest_first = (
         select(GenerationTask.id)
         .where(*_pending(store_id, languages))
@@ -98,26 +95,46 @@ def claim_batch(
         picked: Sequence[int] | Select[int] = list(session.scalars(oldest_first.with_for_update(skip_locked=True)))
     else:
         picked = oldest_first  # SQLite: one guarded UPDATE, and one writer at a time
-    claimed = (
-        session.execute(
-            update(GenerationTask)
-            .where(
-                GenerationTask.id.in_(picked),
-                GenerationTask.state.in_(legal_sources(TaskState.CLAIMED, {TaskState.PENDING})),
-            )
-            .values(state=TaskState.CLAIMED, batch_id=batch.id, reason=None, updated_at=now)
-            .returning(GenerationTask.id)
-            .execution_options(synchronize_session=False)
+    claimed = session.execute(
+        update(GenerationTask)
+        .where(
+            GenerationTask.id.in_(picked),
+            GenerationTask.state.in_(legal_sources(TaskState.CLAIMED, {TaskState.PENDING})),
         )
-        .scalars()
-        .all()
+        .values(state=TaskState.CLAIMED, batch_id=batch.id, reason=None, updated_at=utcnow())
+        .execution_options(synchronize_session=False)
     )
+    return int(claimed.rowcount)  # type: ignore[attr-defined]  # an UPDATE's result is a CursorResult
+
+
+def _kept(session: Session, batch: Batch, claimed: int) -> Batch | None:
     if not claimed:
         session.delete(batch)
         session.flush()
         return None
-    batch.record_count = len(claimed)
+    batch.record_count = claimed
     return batch
+
+
+def claim_batch(
+    session: Session,
+    store_id: str,
+    model_id: str,
+    languages: Sequence[str] | None,
+    limit: int,
+    mode: str = "batch",
+    output_format: str = "json",
+) -> Batch | None:
+    """Claim up to ``limit`` pending tasks (oldest first) into a new batch; None if none were left."""
+    batch = _new_batch(session, store_id, model_id, mode, output_format)
+    return _kept(session, batch, _claim_into(session, batch, store_id, languages, limit))
+
+
+def claim_pool(session: Session, model_id: str, pool: Mapping[str, int], output_format: str = "json") -> Batch | None:
+    """One batch for several stores' remainders (``descgen.pooling``): up to ``pool[store]`` of each store's oldest."""
+    batch = _new_batch(session, None, model_id, "batch", output_format)
+    claimed = sum(_claim_into(session, batch, store_id, None, count) for store_id, count in sorted(pool.items()))
+    return _kept(session, batch, claimed)
 
 
 # A job takes one of its model's slots from its request until monitor-jobs sees it end.
@@ -160,7 +177,7 @@ def release_tasks(session: Session, batch_id: str, task_ids: Sequence[int] | Non
         .values(state=TaskState.PENDING, batch_id=None, reason=reason, updated_at=utcnow())
         .execution_options(synchronize_session=False)
     )
-    return int(result.rowcount)  # type: ignore[attr-defined]
+    return int(result.rowcount)  # type: ignore[attr-defined]  # an UPDATE's result is a CursorResult
 
 
 def mark_submitted(session: Session, batch_id: str) -> int:
@@ -174,4 +191,4 @@ def mark_submitted(session: Session, batch_id: str) -> int:
         .values(state=TaskState.SUBMITTED, updated_at=utcnow())
         .execution_options(synchronize_session=False)
     )
-    return int(result.rowcount)  # type: ignore[attr-defined]
+    return int(result.rowcount)  # type: ignore[attr-defined]  # an UPDATE's result is a CursorResult

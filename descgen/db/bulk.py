@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Row, Table, bindparam, column, func, select
+from sqlalchemy import Row, Table, bindparam, column, func, select, update
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Select
@@ -45,6 +45,27 @@ def insert_rows(
         statement = statement.returning(*returning)
     result = session.connection().execute(statement) if postgres else session.connection().execute(statement, rows)
     return list(result.all()) if returning else []
+
+
+def update_rows(session: Session, model: type[Base], rows: Sequence[Mapping[str, Any]]) -> None:
+    """Update rows by their ``id``. On PostgreSQL, rows that set the same columns are one
+    ``UPDATE .. FROM unnest(..)``; on SQLite, one ``executemany`` by primary key."""
+    if not rows:
+        return
+    if session.get_bind().dialect.name != "postgresql":
+        session.execute(update(model), rows)  # the ORM's bulk update by primary key
+        return
+    table: Table = model.__table__  # type: ignore[assignment]  # a declarative model's table is a Table
+    groups: dict[tuple[str, ...], list[Mapping[str, Any]]] = {}
+    for row in rows:
+        groups.setdefault(tuple(sorted(row)), []).append(row)
+    for names, group in groups.items():
+        values = _unnest(table, names, group).subquery("v")
+        session.connection().execute(
+            update(table)
+            .where(table.c.id == values.c.id)
+            .values({name: values.c[name] for name in names if name != "id"})
+        )
 
 
 def _unnest(table: Table, names: Sequence[str], rows: Sequence[Mapping[str, Any]]) -> Select[Any]:

@@ -81,6 +81,10 @@ class Store(Base):
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    # when generate-due-stores runs it (descgen.schedules.StoreSchedule as JSON; None: the default window)
+    schedule: Mapped[dict[str, str] | None] = mapped_column(JSON)
+    monthly_budget_usd: Mapped[float | None] = mapped_column(Float)  # None: no budget
+    last_run_at: Mapped[datetime | None] = mapped_column(UtcDateTime)  # the last scheduled run started
 
 
 class Language(Base):
@@ -108,6 +112,8 @@ class Product(Base):
         UniqueConstraint("store_id", "external_id"),
         # a store's archived products (their tasks are set aside: db/catalog.py): few, so a partial index (0005)
         Index("ix_products_archived", "store_id", "id", postgresql_where=_ARCHIVED, sqlite_where=_ARCHIVED),
+        # the sync's pages: a store's products in id order, whatever the mix of stores (0007)
+        Index("ix_products_store_order", "store_id", "id"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
@@ -128,7 +134,8 @@ class Batch(Base):
     __table_args__ = (CheckConstraint(_in("state", BatchState), name="state"),)
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)  # also the clientRequestToken
-    store_id: Mapped[str] = mapped_column(ForeignKey("stores.id"), index=True)
+    # None: a pooled batch, with the remainders of several stores (its shares say whose)
+    store_id: Mapped[str | None] = mapped_column(ForeignKey("stores.id"), index=True)
     model_id: Mapped[str] = mapped_column(String(200))
     mode: Mapped[str] = mapped_column(String(16), default="batch")  # batch | on_demand
     # how the file was written: Converse bodies asking for JSON or for text; a batch of the
@@ -160,6 +167,29 @@ class Batch(Base):
     ended_at: Mapped[datetime | None] = mapped_column(UtcDateTime)  # when monitor-jobs first saw the job end
     closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     rolled_back_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class BatchShare(Base):
+    """One store's part of one batch: what it put in, and its share of the bill (``descgen.pooling``).
+
+    Every batch has one per store in it (a pooled batch several). The estimate is written
+    with the input file, the real figures when monitor-jobs reads the manifest; a store's
+    monthly spend is the sum of its shares (``descgen.budgets``).
+    """
+
+    __tablename__ = "batch_shares"
+    __table_args__ = (Index("ix_batch_shares_store_created", "store_id", "created_at"),)
+
+    batch_id: Mapped[str] = mapped_column(ForeignKey("batches.id", ondelete="CASCADE"), primary_key=True)
+    store_id: Mapped[str] = mapped_column(ForeignKey("stores.id", ondelete="CASCADE"), primary_key=True)
+    records: Mapped[int] = mapped_column(Integer, default=0)
+    estimated_cost_usd: Mapped[float] = mapped_column(Float, default=0.0)
+    estimated_on_demand_cost_usd: Mapped[float] = mapped_column(Float, default=0.0)
+    input_tokens: Mapped[int | None] = mapped_column(BigInteger)
+    output_tokens: Mapped[int | None] = mapped_column(BigInteger)
+    cost_usd: Mapped[float | None] = mapped_column(Float)
+    on_demand_cost_usd: Mapped[float | None] = mapped_column(Float)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
 class GenerationTask(Base):
@@ -319,3 +349,18 @@ class QualityTally(Base):
     name: Mapped[str] = mapped_column(String(160), primary_key=True)
     store_id: Mapped[str] = mapped_column(ForeignKey("stores.id", ondelete="CASCADE"), index=True)
     count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class DeadLetterNote(Base):
+    """What the drain learned of a message it left for the dead-letter queue, keyed by the SQS
+    message id (``descgen/dead_letters.py``): the redrive dry run shows it next to the message."""
+
+    __tablename__ = "dead_letter_notes"
+
+    message_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    batch_id: Mapped[str | None] = mapped_column(String(100))  # not a foreign key: the batch may be unknown
+    reason: Mapped[str] = mapped_column(Text)
+    preview: Mapped[str] = mapped_column(Text)
+    receive_count: Mapped[int] = mapped_column(Integer)
+    first_seen: Mapped[datetime] = mapped_column(UtcDateTime)
+    last_seen: Mapped[datetime] = mapped_column(UtcDateTime, index=True)  # pruning's "older than the DLQ keeps"

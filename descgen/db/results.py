@@ -15,15 +15,15 @@ drafts, the quality tallies and the task changes.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import BigInteger, ColumnElement, any_, bindparam, or_, select, update
+from sqlalchemy import BigInteger, ColumnElement, any_, bindparam, or_, select
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
 from descgen.contract.messages import ResultPage
-from descgen.db.bulk import insert_rows
+from descgen.db.bulk import insert_rows, update_rows
 from descgen.db.descriptions import NewText, hold_ai_texts, publish_ai_texts
 from descgen.db.models import BAND_COLUMNS, Batch, Description, GenerationTask, Product, QualityTally, utcnow
 from descgen.db.voices import voices
@@ -69,18 +69,30 @@ def apply_pages(
     decision = decide(judged, store_voices, neighbours, budget, now, report, gate=gate)
 
     changes = decision.changes
-    for batch_id, items in decision.publish.items():
-        written = publish_ai_texts(session, items[0][0].store_id, batch_id, [text for _, text in items])
+    for batch_id, store_id, items in _per_store(decision.publish):
+        written = publish_ai_texts(session, store_id, batch_id, [text for _, text in items])
         _finish(changes, report, items, written, held=False)
-    for batch_id, items in decision.hold.items():
-        held = hold_ai_texts(session, items[0][0].store_id, batch_id, [text for _, text in items])
+    for batch_id, store_id, items in _per_store(decision.hold):
+        held = hold_ai_texts(session, store_id, batch_id, [text for _, text in items])
         _finish(changes, report, items, held, held=True)
     _tally(session, report)
     if changes:
         for change in changes:
             change.setdefault("updated_at", now)
-        session.execute(update(GenerationTask), changes)  # executemany, by primary key
+        update_rows(session, GenerationTask, changes)  # by primary key, a statement per set of columns
     return report
+
+
+def _per_store(
+    by_batch: Mapping[str, Sequence[tuple[TaskRow, NewText]]],
+) -> Iterator[tuple[str, str, list[tuple[TaskRow, NewText]]]]:
+    """Each batch's texts per store: a pooled batch holds several stores, and a text goes to its own task's."""
+    for batch_id, items in by_batch.items():
+        stores: dict[str, list[tuple[TaskRow, NewText]]] = {}
+        for task, text in items:
+            stores.setdefault(task.store_id, []).append((task, text))
+        for store_id, store_items in sorted(stores.items()):
+            yield batch_id, store_id, store_items
 
 
 def task_rows(session: Session, wanted: Mapping[int, Sequence[Delivery]], *, lock: bool = True) -> dict[int, TaskRow]:
@@ -170,6 +182,8 @@ def _finish(
                 report.held += 1
             else:
                 report.applied += 1
+            if task.batch_id is not None:
+                report.by_batch[(task.batch_id, task.store_id, "held" if held else "applied")] += 1
             changes.append({"id": task.id, "state": TaskState.DONE, "reason": reason[:500] if reason else None})
         else:
             check_transition(task.id, TaskState.SUBMITTED, TaskState.SKIPPED)

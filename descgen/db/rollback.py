@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import ColumnElement, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from descgen.db.descriptions import NewText, write_approved
@@ -49,7 +49,7 @@ def roll_back_batch(session: Session, batch: Batch, *, dry_run: bool = False) ->
         return report
     mine = _newest(session, DescriptionVersion.batch_id == batch.id, DescriptionVersion.rollback_of.is_(None))
     written = [_written(session, version, product, before=_text_before(session, version)) for version, product in mine]
-    _apply(session, batch, written, report, rollback_of=batch.id, batch_id=None)
+    _apply(session, written, report, rollback_of=batch.id, batch_id=None)
     if dry_run:
         return report
     # submitted too: results of this batch still in SQS (or redriven later) must not write again
@@ -61,7 +61,7 @@ def roll_back_batch(session: Session, batch: Batch, *, dry_run: bool = False) ->
         )
         .values(state=TaskState.SKIPPED, reason=f"rolled back batch {batch.id}", updated_at=utcnow())
         .execution_options(synchronize_session=False)
-    ).rowcount  # type: ignore[attr-defined]
+    ).rowcount  # type: ignore[attr-defined]  # an UPDATE's result is a CursorResult
     batch.rolled_back_at = utcnow()
     session.flush()
     return report
@@ -78,7 +78,7 @@ def undo_rollback(session: Session, batch: Batch, *, dry_run: bool = False) -> R
         _written(session, version, product, before=_batch_text(session, batch.id, version))
         for version, product in rollback
     ]
-    _apply(session, batch, written, report, rollback_of=None, batch_id=batch.id)
+    _apply(session, written, report, rollback_of=None, batch_id=batch.id)
     if dry_run:
         return report
     session.execute(
@@ -122,14 +122,13 @@ def regenerate_removed(session: Session, batch: Batch) -> list[tuple[str, str]]:
 
 def _apply(
     session: Session,
-    batch: Batch,
     written: Sequence[Written],
     report: RollbackReport,
     *,
     rollback_of: str | None,
     batch_id: str | None,
 ) -> None:
-    restore: dict[str, list[NewText]] = {}
+    restore: dict[tuple[str, str], list[NewText]] = {}  # (store, source) -> texts
     for item in written:
         action = step(item)
         where = (item.product, item.language_id)
@@ -139,7 +138,7 @@ def _apply(
             report.removed += 1
             report.left_without.append(where)
             if not report.dry_run:
-                _remove(session, batch.store_id, item, rollback_of)
+                _remove(session, item.store_id, item, rollback_of)
         else:
             report.restored += 1
             before = item.before
@@ -153,11 +152,11 @@ def _apply(
                 before.meta_description,
                 before.quality,
             )
-            restore.setdefault(before.source, []).append(text)
+            restore.setdefault((item.store_id, before.source), []).append(text)
     if report.dry_run:
         return
-    for source, texts in sorted(restore.items()):
-        write_approved(session, batch.store_id, texts, source, batch_id, rollback_of=rollback_of)
+    for (store_id, source), texts in sorted(restore.items()):
+        write_approved(session, store_id, texts, source, batch_id, rollback_of=rollback_of)
 
 
 def _remove(session: Session, store_id: str, item: Written, rollback_of: str | None) -> None:
@@ -191,11 +190,11 @@ def _remove(session: Session, store_id: str, item: Written, rollback_of: str | N
     enqueue(session, [Approved(removal, store_id, item.product_id, item.language_id)])
 
 
-def _newest(session: Session, *conditions: object) -> list[tuple[DescriptionVersion, str]]:
+def _newest(session: Session, *conditions: ColumnElement[bool]) -> list[tuple[DescriptionVersion, str]]:
     """The newest live version per (product, language) among those matching, with the product id."""
     newest = (
         select(func.max(DescriptionVersion.id))
-        .where(DescriptionVersion.status.in_(LIVE_VERSIONS), *conditions)  # type: ignore[arg-type]
+        .where(DescriptionVersion.status.in_(LIVE_VERSIONS), *conditions)
         .group_by(DescriptionVersion.product_id, DescriptionVersion.language_id)
     )
     return [
@@ -216,7 +215,7 @@ def _written(session: Session, version: DescriptionVersion, product: str, *, bef
         .with_for_update()
     ).one_or_none()
     ours = None if _is_removal(version) else version.version
-    return Written(version.product_id, version.language_id, product, ours, current, before)
+    return Written(version.product_id, version.language_id, product, ours, current, before, version.store_id)
 
 
 def _text_before(session: Session, version: DescriptionVersion) -> VersionText | None:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from descgen.db.models import Batch, DescriptionVersion, GenerationTask, Product, QualityTally
+from descgen.db.models import Batch, BatchShare, DescriptionVersion, GenerationTask, Product, QualityTally
 from descgen.deliveries import QualityStats
 from descgen.quality.report import QualityReport, from_tallies
 
@@ -26,7 +26,13 @@ def task_states(session: Session, store_id: str) -> Counter[str]:
 
 
 def batches(session: Session, store_id: str) -> list[Batch]:
-    return list(session.scalars(select(Batch).where(Batch.store_id == store_id).order_by(Batch.created_at)))
+    """The store's batches, pooled ones it has a share of included."""
+    pooled = select(BatchShare.batch_id).where(BatchShare.store_id == store_id)
+    return list(
+        session.scalars(
+            select(Batch).where(or_(Batch.store_id == store_id, Batch.id.in_(pooled))).order_by(Batch.created_at)
+        )
+    )
 
 
 @dataclass
@@ -46,20 +52,47 @@ class MonthlyCost:
 
 
 def monthly_costs(session: Session, store_id: str | None = None) -> list[MonthlyCost]:
-    """Real cost per store and month, from the token counts Bedrock reported."""
-    query = select(Batch).where(Batch.cost_usd.is_not(None))
+    """Real cost per store and month, from the token counts Bedrock reported; a pooled batch counts
+    for each of its stores with that store's share (``batch_shares``)."""
+    own = select(
+        Batch.store_id,
+        Batch.ended_at,
+        Batch.created_at,
+        Batch.record_count,
+        Batch.input_tokens,
+        Batch.output_tokens,
+        Batch.cost_usd,
+        Batch.on_demand_cost_usd,
+    ).where(Batch.cost_usd.is_not(None), Batch.store_id.is_not(None))
+    pooled = (
+        select(
+            BatchShare.store_id,
+            Batch.ended_at,
+            Batch.created_at,
+            BatchShare.records,
+            BatchShare.input_tokens,
+            BatchShare.output_tokens,
+            BatchShare.cost_usd,
+            BatchShare.on_demand_cost_usd,
+        )
+        .join(Batch, Batch.id == BatchShare.batch_id)
+        .where(BatchShare.cost_usd.is_not(None), Batch.store_id.is_(None))
+    )
     if store_id:
-        query = query.where(Batch.store_id == store_id)
+        own, pooled = own.where(Batch.store_id == store_id), pooled.where(BatchShare.store_id == store_id)
     months: dict[tuple[str, str], MonthlyCost] = {}
-    for batch in session.scalars(query):
-        month = f"{batch.ended_at or batch.created_at:%Y-%m}"
-        row = months.setdefault((batch.store_id, month), MonthlyCost(batch.store_id, month))
+    for store, ended_at, created_at, records, input_tokens, output_tokens, spent, on_demand in [
+        *session.execute(own),
+        *session.execute(pooled),
+    ]:
+        month = f"{ended_at or created_at:%Y-%m}"
+        row = months.setdefault((store, month), MonthlyCost(store, month))
         row.batches += 1
-        row.records += batch.record_count
-        row.input_tokens += batch.input_tokens or 0
-        row.output_tokens += batch.output_tokens or 0
-        row.cost_usd += batch.cost_usd or 0
-        row.on_demand_cost_usd += batch.on_demand_cost_usd or 0
+        row.records += records
+        row.input_tokens += input_tokens or 0
+        row.output_tokens += output_tokens or 0
+        row.cost_usd += spent or 0
+        row.on_demand_cost_usd += on_demand or 0
     return [months[key] for key in sorted(months)]
 
 

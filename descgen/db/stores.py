@@ -8,12 +8,14 @@ batchless) model ``ModelRefused``, each one line that names what is known.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from descgen.db.models import Store, StoreLanguage
 from descgen.model_catalog import ModelInfo, check_usable, resolve_models
+from descgen.schedules import DEFAULT_SCHEDULE, StoreSchedule, StoreTiming, due_stores, open_window
 from descgen.stores import check_known
 
 
@@ -46,3 +48,30 @@ def check_names(
     check_known(stores_and_languages(session), store_id, languages or ())
     if model_id is not None:
         check_usable(models if models is not None else resolve_models({}), model_id)
+
+
+def store_timings(session: Session) -> list[StoreTiming]:
+    rows = session.execute(select(Store.id, Store.schedule, Store.last_run_at).order_by(Store.id))
+    return [
+        StoreTiming(id_, StoreSchedule.model_validate(schedule) if schedule else DEFAULT_SCHEDULE, last_run_at)
+        for id_, schedule, last_run_at in rows
+    ]
+
+
+def take_due_stores(session: Session, now: datetime, *, mark: bool = True) -> list[str]:
+    """The stores due now, each marked as started in this window (``mark``); a store another run took is left out."""
+    timings = {timing.store_id: timing for timing in store_timings(session)}
+    if not mark:
+        return due_stores(timings.values(), now)
+    taken = []
+    for store_id in due_stores(timings.values(), now):
+        window = open_window(timings[store_id].schedule, now)
+        assert window is not None  # due means open
+        marked = session.execute(
+            update(Store)
+            .where(Store.id == store_id, or_(Store.last_run_at.is_(None), Store.last_run_at < window[0]))
+            .values(last_run_at=now)
+        )
+        if marked.rowcount:  # type: ignore[attr-defined]  # an UPDATE's result is a CursorResult
+            taken.append(store_id)
+    return taken

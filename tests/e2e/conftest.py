@@ -42,7 +42,7 @@ SAMPLE_CATALOG = REPO / "local" / "sample_catalog.json"
 LOCAL_STATE = re.compile(r"^\.prefect/|\.sqlite3(-\w+)?$")
 STORE = "e2e"
 DEPLOYMENT_NAMES = (
-    "generate-descriptions/nightly",
+    "generate-due-stores/scheduled",
     "generate-descriptions/adhoc",
     "drain-results/scheduled",
     "monitor-jobs/scheduled",

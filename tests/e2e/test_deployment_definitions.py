@@ -68,3 +68,12 @@ def test_the_dlq_alert_is_a_valid_automation_on_the_event_drain_emits() -> None:
     assert isinstance(automation.trigger, EventTrigger)
     assert automation.trigger.expect == {"descgen.dlq.over-threshold"}
     assert '"descgen.dlq.over-threshold"' in (REPO / "flows" / "drain_results.py").read_text()
+
+
+def test_the_budget_alert_is_a_valid_automation_on_the_event_generate_emits() -> None:
+    from flows.generate_descriptions import BUDGET_EVENT
+
+    definition = yaml.safe_load((REPO / "deployments" / "budget_alert_automation.yaml").read_text())
+    automation = automation_notifying(definition, uuid.uuid4())
+    assert isinstance(automation.trigger, EventTrigger)
+    assert automation.trigger.expect == {BUDGET_EVENT}

@@ -118,9 +118,9 @@ def test_load_sync_status_edit_rollback_and_costs(configured, engine, tmp_path, 
     assert f"batch {batch_id}: 0 texts restored, 3 removed, 1 kept (changed since), 3 tasks marked skipped" in out
     month = f"{datetime.now(UTC):%Y-%m}"  # the batch never ended: it counts in the month it was made
     assert (
-        f"shop             {month}        1         4        1,000        2,000       0.02          0.03       0.02"
-        in out
-    )
+        f"shop             {month}        1         4         1,000         2,000       $0.0165       $0.0330"
+        "       $0.0165" in out
+    )  # money and counts as descgen.formats writes them
     with session_scope(engine) as session:
         remaining = {(d.source, d.html) for d in session.scalars(select(Description))}
     assert remaining == {("human", BY_HAND)}

@@ -192,18 +192,19 @@ def test_bad_output_lines_and_an_unknown_record_id_and_an_undecodable_message_lo
             {"schemaVersion": 1, "batchId": "nobody-1", "results": [{"recordId": "zz999", "status": "ok", "text": "x"}]}
         ),
     )
-    # WHEN the drain meets the junk: it fails, naming the message, until SQS moves it to the DLQ (2 receives)
+    # WHEN the drain meets the junk: it fails, naming both messages, until SQS moves them to the DLQ (2 receives);
+    # a page for a batch this database never had is not thrown away
     from flows.drain_results import MessagesLeftBehind, drain_results
 
     for _ in range(2):
-        with pytest.raises(MessagesLeftBehind, match=r"1 messages could not be applied \(1 undecodable, 0 refused"):
+        with pytest.raises(MessagesLeftBehind, match=r"2 messages could not be applied \(1 undecodable, 1 refused"):
             drain_results(max_seconds=5)
         time.sleep(1.2)
     # AND the cycle runs, and runs again for what had to be retried
     cycle(stack, engine, store)
     # THEN each problem was logged, and every task still ends done
     assert "left for the dead-letter queue" in caplog.text
-    assert "unknown record id 'zz999'" in caplog.text
+    assert "(batch nobody-1) left for the dead-letter queue: its batch is not in this database" in caplog.text
     retried = [t for t in tasks(engine, store) if t.state == "pending"]
     assert retried, "the malformed lines sent their tasks back to pending"
     assert all("MalformedOutput" in t.reason for t in retried)
@@ -444,6 +445,9 @@ def test_an_undecodable_message_reaches_the_dlq_and_redrive_brings_it_back(stack
         drain_results(max_seconds=5)
     listed = redrive_dlq(dry_run=True)
     assert [letter.bytes for letter in listed.listed] == [len("garbage")]
+    [note] = [letter.note for letter in listed.listed]  # what the drain learned, shown by the dry run
+    assert note is not None
+    assert note.reason.startswith("undecodable: result page is not JSON")
     moved = redrive_dlq(dry_run=False)
     assert (moved.method, moved.moved) == ("receive/send/delete", 1)
     bodies = [m["Body"] for m in sqs.receive_message(QueueUrl=stack.queue_url, WaitTimeSeconds=0).get("Messages", [])]

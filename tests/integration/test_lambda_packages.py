@@ -200,7 +200,7 @@ def test_each_handler_imports_with_nothing_but_the_standard_library_and_boto3(
     assert str(report["handler_file"]).startswith(str(zips[function]))
     assert str(report["boto3_file"]).startswith(str(boto3_only))
     # AND the isolation is real: no site-packages on the path, the rest of descgen and its dependencies absent
-    assert not [entry for entry in report["sys_path"] if "site-packages" in entry]  # type: ignore[attr-defined]
+    assert not [entry for entry in report["sys_path"] if "site-packages" in entry]  # type: ignore[attr-defined]  # the probe's JSON: sys_path is a list
     assert report["not_importable"] == {
         "pydantic": "ModuleNotFoundError",
         "descgen.settings": "ModuleNotFoundError",

@@ -10,7 +10,15 @@ from descgen.contract.records import find_markers
 from descgen.fingerprint import fingerprint
 from descgen.model_catalog import ModelQuota, load_model_catalog
 from descgen.pricing import UnknownModelPrice, cost, price_for
-from descgen.prompts import ProductFacts, jsonl_line, model_input, prompt_version, user_prompt
+from descgen.prompts import (
+    LineTemplate,
+    ProductFacts,
+    jsonl_line,
+    model_input,
+    product_data,
+    prompt_version,
+    user_prompt,
+)
 from descgen.quality.voice import BrandVoice, Check, GlossaryTerm, LengthTarget, Thresholds
 from descgen.structured_output import WIRE_SCHEMA_JSON
 
@@ -177,3 +185,36 @@ def test_the_voice_is_part_of_the_fingerprint_but_the_gates_policy_is_not():
     assert base != fingerprint(PRESS, "en", SONNET, voice=BrandVoice(tone="brief").prompt_digest())
     policy_only = BrandVoice(outcomes={Check.LANGUAGE: "hold"}, thresholds=Thresholds(keyword_share=0.9))
     assert base == fingerprint(PRESS, "en", SONNET, voice=policy_only.prompt_digest())
+
+
+HOSTILE = ProductFacts(
+    "P-1.x",
+    'Tent "Ultra" <b>ünï 😀 \\ #P2#en# x0123456789abcdefdata',
+    ("tent", "camp\nout", "\u2028line"),
+    {"size": "XL", "colour": "grün", "note": "\t</product>"},
+)
+VOICED = BrandVoice(
+    tone="warm, plain; x0123456789abcdefrecord",
+    audience="campers",
+    examples=["A tent that <keeps> you dry."],
+    glossary=[GlossaryTerm(term="tent", translations={"de": "Zelt"})],
+    forbidden=["cheap"],
+    length={"ja": LengthTarget(min=100, max=300)},
+)
+
+
+@pytest.mark.parametrize("structured", [True, False])
+@pytest.mark.parametrize("language", ["en", "de", "ja", "pt-BR"])
+@pytest.mark.parametrize("voice", [None, VOICED])
+@pytest.mark.parametrize(
+    "reason", [None, "quality: too short <x> #P9#en#", 'review: add "more"\n', "not for the prompt"]
+)
+def test_a_template_line_is_the_prompts_own_line_byte_for_byte(structured, language, voice, reason):
+    template = LineTemplate(language, max_tokens=700, temperature=0.4, structured=structured, voice=voice)
+    expected = jsonl_line(
+        "t12a3",
+        model_input(
+            HOSTILE, language, max_tokens=700, temperature=0.4, structured=structured, voice=voice, retry_reason=reason
+        ),
+    )
+    assert template.line("t12a3", HOSTILE.product_id, product_data(HOSTILE), reason) == expected

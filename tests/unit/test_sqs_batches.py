@@ -77,6 +77,17 @@ def test_pages_never_exceed_the_message_size_limit():
     assert sum(len(json.loads(body)["results"]) for body in bodies) == 300
 
 
+@pytest.mark.parametrize("text", ["ascii only", "ünïcødé ✓ 日本語", "emoji 😀 and more 😀"])
+def test_a_page_is_the_result_pages_own_json_and_non_ascii_text_is_measured_in_bytes(text):
+    batch = results(40, text * 30)
+    bodies = list(pack_pages("b-ü", batch, page_size=1000, max_message_bytes=8_192))
+    assert len(bodies) > 1
+    assert all(len(body.encode()) <= 8_192 for body in bodies)
+    for body in bodies:
+        assert body == ResultPage.from_json(body).to_json()  # encoded once, yet the same text
+    assert [r for body in bodies for r in ResultPage.from_json(body).results] == batch
+
+
 def test_a_result_too_large_for_any_message_becomes_an_error_for_its_record():
     [body] = pack_pages("b1", results(1, "x" * 5000), page_size=10, max_message_bytes=4096)
     [result] = ResultPage.from_json(body).results
