@@ -15,7 +15,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import BotoCoreError, ClientError
-from sqlalchemy import Engine
+from sqlalchemy import Engine, Row
 from sqlalchemy.orm import Session
 
 from descgen.aws.clients import AwsClients
@@ -41,7 +41,7 @@ from descgen.db.batches import (
     release_tasks,
 )
 from descgen.db.catalog import SyncReport, facts, sync_tasks
-from descgen.db.models import Batch, GenerationTask, Product, utcnow
+from descgen.db.models import Batch, utcnow
 from descgen.db.session import session_scope
 from descgen.db.shares import budget_of, spent_since, write_estimates, write_real
 from descgen.db.voices import current_voice
@@ -96,20 +96,20 @@ def sync_catalog(engine: Engine, settings: Settings, store_id: str, model_id: st
 
 
 def task_request(
-    task: GenerationTask, product: Product, settings: Settings, *, structured: bool, voice: BrandVoice
+    row: Row[Any], settings: Settings, *, structured: bool, voice: BrandVoice
 ) -> tuple[str, dict[str, Any]]:
-    """The task's record id (naming the task and this send) and its model input, in the store's voice;
-    a task the quality gate sent back carries the reason, so the prompt can say what to fix."""
+    """A ``LINE_COLUMNS`` row's record id (naming the task and this send) and its model input, in the
+    store's voice; a task the quality gate sent back carries the reason, so the prompt can say what to fix."""
     body = model_input(
-        facts(product),
-        task.language_id,
+        facts(row),
+        row.language_id,
         max_tokens=settings.max_output_tokens,
         temperature=settings.temperature,
         structured=structured,
         voice=voice,
-        retry_reason=task.reason,
+        retry_reason=row.reason,
     )
-    return make_record_id(task.id, task.sends), body
+    return make_record_id(row.task_id, row.sends), body
 
 
 class _Lines:
@@ -123,20 +123,21 @@ class _Lines:
         self._templates: dict[tuple[str, str], LineTemplate] = {}
         self._product: tuple[int | None, str] = (None, "")
 
-    def line(self, task: GenerationTask, product: Product) -> bytes:
-        key = (task.store_id, task.language_id)
+    def line(self, row: Row[Any]) -> bytes:
+        """The input line of a ``LINE_COLUMNS`` row."""
+        key = (row.store_id, row.language_id)
         template = self._templates.get(key)
         if template is None:
             template = self._templates[key] = LineTemplate(
-                task.language_id,
+                row.language_id,
                 max_tokens=self._settings.max_output_tokens,
                 temperature=self._settings.temperature,
                 structured=self._structured,
-                voice=self._voices[task.store_id],
+                voice=self._voices[row.store_id],
             )
-        if self._product[0] != product.id:
-            self._product = (product.id, product_data(facts(product)))
-        return template.line(make_record_id(task.id, task.sends), product.external_id, self._product[1], task.reason)
+        if self._product[0] != row.product_id:
+            self._product = (row.product_id, product_data(facts(row)))
+        return template.line(make_record_id(row.task_id, row.sends), row.external_id, self._product[1], row.reason)
 
 
 class _Tally:
@@ -204,8 +205,8 @@ def _plan(
     )
     tally = _Tally()
     lines = _Lines(session, settings, structured=structured_for(settings, model_id))
-    for task, product in pending_with_products(session, store_id, languages, pending):
-        tally.add(lines.line(task, product), task.language_id)
+    for row in pending_with_products(session, store_id, languages, pending):
+        tally.add(lines.line(row), row.language_id)
     return GenerationPlan(model_id=model_id, pending=pending, jobs=jobs, estimate=tally.estimate(settings, model_id))
 
 
@@ -270,12 +271,12 @@ def write_batch_file(engine: Engine, s3: S3Client, settings: Settings, batch_id:
             max_bytes = settings.quota(model_id).max_file_bytes
             lines = _Lines(session, settings, structured=structured)
             written = 0
-            for task, product in batch_tasks_with_products(session, batch_id):
-                line = lines.line(task, product)
+            for row in batch_tasks_with_products(session, batch_id):
+                line = lines.line(row)
                 if overflow or written + len(line) > max_bytes:
-                    overflow.append(task.id)
+                    overflow.append(row.task_id)
                     continue
-                tallies.setdefault(task.store_id, _Tally()).add(line, task.language_id)
+                tallies.setdefault(row.store_id, _Tally()).add(line, row.language_id)
                 written += len(line)
                 spool.write(line)
         spool.seek(0)
@@ -401,9 +402,9 @@ def send_on_demand(engine: Engine, clients: AwsClients, settings: Settings, batc
         voices = _Voices(session)
         requests = []
         store_of: dict[str, str] = {}  # record id -> its task's store
-        for task, product in batch_tasks_with_products(session, batch_id):
-            requests.append(task_request(task, product, settings, structured=structured, voice=voices[task.store_id]))
-            store_of[requests[-1][0]] = task.store_id
+        for row in batch_tasks_with_products(session, batch_id):
+            requests.append(task_request(row, settings, structured=structured, voice=voices[row.store_id]))
+            store_of[requests[-1][0]] = row.store_id
     results = []
     for number, (record_id, body) in enumerate(requests, start=1):
         results.append(_invoke(clients.bedrock_runtime, model_id, record_id, body))

@@ -13,6 +13,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import ColumnElement, Select, func, select, update
 from sqlalchemy.orm import Session
@@ -51,19 +52,34 @@ def oldest_pending_since(session: Session, store_id: str, languages: Sequence[st
     return session.scalar(select(func.min(GenerationTask.pending_since)).where(*_pending(store_id, languages)))
 
 
+# What a batch input line is made of: the task and its product, as plain rows (a batch may
+# hold 50,000; ORM objects cost more to build than the line itself).
+LINE_COLUMNS = (
+    GenerationTask.id.label("task_id"),
+    GenerationTask.store_id,
+    GenerationTask.language_id,
+    GenerationTask.sends,
+    GenerationTask.reason,
+    Product.id.label("product_id"),
+    Product.external_id,
+    Product.title,
+    Product.seo_keywords,
+    Product.attributes,
+)
+
+
 def pending_with_products(
     session: Session, store_id: str, languages: Sequence[str] | None, limit: int
-) -> Iterator[tuple[GenerationTask, Product]]:
-    """What a claim would take, without taking it (for a dry run)."""
-    rows = session.execute(
-        select(GenerationTask, Product)
+) -> Iterator[Any]:
+    """What a claim would take, without taking it (for a dry run and the plan), as ``LINE_COLUMNS`` rows."""
+    yield from session.execute(
+        select(*LINE_COLUMNS)
         .join(Product, Product.id == GenerationTask.product_id)
         .where(*_pending(store_id, languages))
         .order_by(GenerationTask.pending_since, GenerationTask.id)
         .limit(limit)
         .execution_options(yield_per=1000)
     )
-    yield from rows
 
 
 def _new_batch(session: Session, store_id: str | None, model_id: str, mode: str, output_format: str) -> Batch:
@@ -151,16 +167,15 @@ def jobs_in_flight(session: Session, model_id: str) -> int:
     )
 
 
-def batch_tasks_with_products(session: Session, batch_id: str) -> Iterator[tuple[GenerationTask, Product]]:
-    """The batch's claimed tasks in id order, streamed (a batch may hold 50,000)."""
-    rows = session.execute(
-        select(GenerationTask, Product)
+def batch_tasks_with_products(session: Session, batch_id: str) -> Iterator[Any]:
+    """The batch's claimed tasks in id order, streamed as ``LINE_COLUMNS`` rows (a batch may hold 50,000)."""
+    yield from session.execute(
+        select(*LINE_COLUMNS)
         .join(Product, Product.id == GenerationTask.product_id)
         .where(GenerationTask.batch_id == batch_id, GenerationTask.state == TaskState.CLAIMED)
         .order_by(GenerationTask.id)
         .execution_options(yield_per=1000)
     )
-    yield from rows
 
 
 def release_tasks(session: Session, batch_id: str, task_ids: Sequence[int] | None, reason: str) -> int:
