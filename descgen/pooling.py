@@ -42,7 +42,7 @@ def plan_pools(remainders: Mapping[str, int], quota: ModelQuota) -> PoolPlan:
         count = remainders[store]
         while count > 0:
             take = min(count, quota.max_records - size)
-            current[store] = current.get(store, 0) + take
+            current[store] = take  # a store's records fill the rest of a pool, so it is never in one twice
             size += take
             count -= take
             if size == quota.max_records:
@@ -95,8 +95,10 @@ def _apportion(total: int, weights: Mapping[str, int]) -> dict[str, int]:
     """``total`` split in proportion to ``weights``, in whole units that add up to it (largest remainder)."""
     stores = sorted(weights)
     weight_sum = sum(weights[s] for s in stores)
-    if weight_sum == 0:
-        return {s: 0 for s in stores} if total == 0 or not stores else _apportion(total, {s: 1 for s in stores})
+    if weight_sum == 0:  # nothing to go by: equal parts
+        weights, weight_sum = dict.fromkeys(stores, 1), len(stores)
+    if not stores:
+        return {}
     exact = {s: total * weights[s] / weight_sum for s in stores}
     whole = {s: int(exact[s]) for s in stores}
     short = total - sum(whole.values())

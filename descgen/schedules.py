@@ -8,7 +8,7 @@ Budgets are monthly, and a month starts at midnight in the store's time zone too
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated
@@ -96,7 +96,3 @@ def month_start(timezone: str, now: datetime) -> datetime:
     """The UTC instant the store's current month began (midnight of the 1st, its time)."""
     zone = ZoneInfo(timezone)
     return _instant(now.astimezone(zone).date().replace(day=1), time(0), zone)
-
-
-def schedules_by_store(rows: Mapping[str, StoreSchedule | None]) -> dict[str, StoreSchedule]:
-    return {store: schedule or DEFAULT_SCHEDULE for store, schedule in rows.items()}

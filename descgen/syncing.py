@@ -112,7 +112,7 @@ def sync_pair(
     """The task of the pair ``key`` as it must be, and what the report counts it as (rules: module docstring)."""
     if task is None:
         fresh = SyncedTask(*key, TaskState.PENDING, wanted, NEW, 0, None, now)
-        return _new(fresh, made_from, wanted, now)
+        return _new(fresh, made_from, wanted)
     if task.state in OPEN_STATES:
         return SyncOutcome.IN_FLIGHT, task
     if made_from is not None and made_from.source == "human":
@@ -128,7 +128,7 @@ def sync_pair(
     return SyncOutcome.MARKED_PENDING, dataclasses.replace(restarted, fingerprint=wanted, attempts=0, batch_id=None)
 
 
-def _new(task: SyncedTask, made_from: MadeFrom | None, wanted: str, now: datetime) -> tuple[SyncOutcome, SyncedTask]:
+def _new(task: SyncedTask, made_from: MadeFrom | None, wanted: str) -> tuple[SyncOutcome, SyncedTask]:
     """A pair with no task: one is made, pending unless its description says there is nothing to buy."""
     if made_from is not None and made_from.source == "human":
         return SyncOutcome.HUMAN_EDITED, dataclasses.replace(task, state=TaskState.SKIPPED, reason=HUMAN_EDITED)

@@ -46,7 +46,10 @@ def test_reports_add_up_every_count_and_keep_a_bounded_sample_of_reasons():
     second.reasons = ["late", "later"]
     second.human_kept = [f"P{i}/de" for i in range(SAMPLE_LIMIT + 5)]
     second.quality.tallies[("b", "s", "en", "outcome:publish")] = 3
+    first.by_batch[("b", "s", "retried")] = 1
+    second.by_batch[("b", "s", "retried")] = 2
     first.add(second)
+    assert first.by_batch == {("b", "s", "retried"): 3}
     assert [getattr(first, name) for name in COUNTERS] == [11 * n for n in range(1, len(COUNTERS) + 1)]
     assert first.reasons == [*(f"r{i}" for i in range(SAMPLE_LIMIT - 1)), "late"]
     assert first.human_kept == ["P1/en", *(f"P{i}/de" for i in range(SAMPLE_LIMIT - 1))]
@@ -450,3 +453,18 @@ def test_a_second_copy_after_a_judgement_made_ahead_is_still_counted_stale():
     )
     assert [item.task.id for item in judged] == [1]
     assert (report.judged_ahead, report.stale) == (1, 1)
+
+
+def test_retries_are_counted_per_batch_and_store_and_a_throttled_wait_is_not_one():
+    rows = [task(1), task(2), task(3)]
+    report = ApplyReport()
+    results = [
+        RecordResult(make_record_id(rows[0].id, rows[0].sends), "error", error_code="InternalServerException"),
+        RecordResult(make_record_id(rows[1].id, rows[1].sends), "error", error_code="InternalServerException"),
+        RecordResult(make_record_id(rows[2].id, rows[2].sends), "error", error_code="ThrottlingException"),
+    ]
+    wanted = deliveries_by_task([ResultPage(BATCH, tuple(results))], report)
+    judged = judge_deliveries(wanted, {r.id: r for r in rows}, RULES, {"acme": BrandVoice()}, report)
+    decide(judged, {"acme": BrandVoice()}, {}, BUDGET, NOW, report)
+    assert (report.retried, report.waited) == (2, 1)
+    assert report.by_batch == {(BATCH, "acme", "retried"): 2}

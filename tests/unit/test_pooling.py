@@ -101,3 +101,36 @@ def test_what_a_budget_allows_never_costs_more_than_is_left(left):
     cut = cut_to_budget("s", 1_000_000, per_record, 500.0, 500.0 - left)
     assert cut.allowed * per_record <= left + 1e-9
     assert (cut.allowed + 1) * per_record > left  # and not a record less than it pays for
+
+
+def test_a_store_with_a_single_record_is_pooled_too():
+    assert plan_pools({"a": 99, "b": 1}, QUOTA).pools == ({"a": 99, "b": 1},)
+
+
+def test_a_full_pool_starts_the_next_one_empty():
+    plan = plan_pools({"a": 600, "b": 600, "c": 800}, QUOTA)
+    assert plan.pools == ({"a": 600, "b": 400}, {"b": 200, "c": 800})
+    assert plan.left == {}
+
+
+def test_usage_of_several_records_adds_up_and_an_unknown_record_skips_only_itself():
+    usages = [("zz", TokenUsage(1, 1)), ("t1a0", TokenUsage(10, 100)), ("t2a0", TokenUsage(5, 50))]
+    assert usage_by_store(usages, {"t1a0": "a", "t2a0": "a"}) == {"a": StoreUsage(2, 15, 150)}
+
+
+def test_without_any_weight_the_tokens_are_shared_equally_and_nobody_gets_nothing():
+    shares = {s.store_id: s for s in attribute(11, 0, {"a": StoreUsage(0), "b": StoreUsage(0)}, PRICE)}
+    assert sorted((shares["a"].input_tokens, shares["b"].input_tokens)) == [5, 6]
+    assert attribute(0, 0, {"a": StoreUsage(0)}, PRICE)[0].input_tokens == 0
+    assert attribute(5, 5, {}, PRICE) == []
+
+
+def test_a_cut_carries_what_the_budget_alert_reports():
+    cut = cut_to_budget("shop", 500, 0.01, 10.0, 7.0)
+    assert (cut.store_id, cut.budget_usd, cut.spent_usd, cut.per_record_usd) == ("shop", 10.0, 7.0, 0.01)
+
+
+def test_a_single_record_is_stopped_by_a_spent_budget_and_free_records_are_never_stopped():
+    assert cut_to_budget("s", 1, 0.01, 10.0, 10.0).allowed == 0
+    assert cut_to_budget("s", 0, 0.01, 10.0, 10.0).allowed == 0
+    assert cut_to_budget("s", 40, 0.0, 10.0, 10.0).allowed == 40  # a price of 0 divides nothing

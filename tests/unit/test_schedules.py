@@ -91,3 +91,31 @@ def test_a_month_starts_at_midnight_in_the_stores_time():
 def test_a_bad_schedule_is_refused_with_its_reason(fields, problem):
     with pytest.raises(ValidationError, match=problem):
         StoreSchedule.model_validate(fields)
+
+
+def test_minutes_count_in_a_window():
+    half_past = StoreSchedule(timezone="UTC", start="02:30", end="03:15")
+    assert open_window(half_past, at("2026-12-01T02:29")) is None
+    assert open_window(half_past, at("2026-12-01T02:30")) is not None
+    assert open_window(half_past, at("2026-12-01T03:15")) is None
+
+
+def test_a_run_started_the_moment_the_window_opened_counts_for_that_window():
+    opened = at("2026-12-01T01:00")  # 02:00 in Berlin
+    assert not is_due(BERLIN, opened, at("2026-12-01T02:00"))
+
+
+def test_the_hosts_own_time_zone_plays_no_part(monkeypatch):
+    import time as clock
+
+    monkeypatch.setenv("TZ", "Pacific/Pago_Pago")  # UTC-11: still yesterday when Berlin's night begins
+    clock.tzset()
+    try:
+        opened, _ = open_window(BERLIN, at("2026-12-01T01:30")) or (None, None)
+        assert opened == at("2026-12-01T01:00")
+        assert opened is not None
+        assert opened.tzinfo == UTC
+        assert month_start("Europe/Berlin", at("2026-12-01T00:30")) == at("2026-11-30T23:00")
+    finally:
+        monkeypatch.delenv("TZ")
+        clock.tzset()

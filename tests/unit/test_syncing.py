@@ -114,3 +114,13 @@ def test_a_page_inserts_the_new_tasks_updates_only_the_changed_ones_and_counts_e
     report.add(page.counts)
     assert report == SyncReport(created=1, marked_pending=1, unchanged=1, human_edited=1)
     assert report.to_send == 2
+
+
+def test_a_page_counts_every_pair_of_the_same_outcome():
+    inputs = FingerprintInputs("model-a", "prompt-1", "voice-1")
+    page = sync_page(
+        [(1, ProductFacts("P1", "Mug")), (2, ProductFacts("P2", "Cup"))], ["en", "de"], {}, {}, inputs, NOW
+    )
+    report = SyncReport()
+    report.add(page.counts)
+    assert report == SyncReport(created=4)
