@@ -489,8 +489,7 @@ def show_quality(
     """The quality report: pass rates, reasons, worst answers, near-duplicates."""
     with database() as session:
         check_names(session, store)
-        batch = session.get(Batch, batch_id) if batch_id else None
-        if batch_id and (batch is None or batch.store_id != store):
+        if batch_id and batch_id not in {batch.id for batch in batches(session, store)}:  # pooled ones included
             raise UnknownName(f"store {store!r} has no batch {batch_id!r} (descgen status {store} lists them)")
         print(render(quality_report(session, store, batch_id)))
 

@@ -14,6 +14,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select, update
 
+from descgen import cli
 from descgen.contract.keys import OUTPUT_SUFFIX, job_id_from_arn, output_folder
 from descgen.contract.output_lines import read_output_line
 from descgen.contract.records import parse_record_id
@@ -157,6 +158,10 @@ def test_fifty_small_stores_share_one_pooled_job_and_each_pays_its_share(stack, 
         total[0] += result.usage.input_tokens
         total[1] += result.usage.output_tokens
     assert {store: [s.input_tokens, s.output_tokens] for store, s in shares.items()} == usage
+
+    # a pooled batch is each of its stores' batch, and no other store's
+    assert cli.main(["quality", "small-00", "--batch", pooled.id]) == 0
+    assert cli.main(["quality", "small-99", "--batch", pooled.id]) == 2
 
 
 def closed_window() -> dict[str, str]:
