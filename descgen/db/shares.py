@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from descgen.db.models import BatchShare, GenerationTask, Store, utcnow
+from descgen.db.models import BatchShare, Store, utcnow
 from descgen.pooling import Share
 from descgen.pricing import Cost
 
@@ -47,16 +47,6 @@ def write_real(session: Session, batch_id: str, shares: Iterable[Share]) -> None
                 on_demand_cost_usd=share.on_demand_cost_usd,
             )
         )
-
-
-def stores_in(session: Session, batch_id: str) -> dict[str, int]:
-    """The stores whose tasks a batch holds, and how many each (a pooled batch's stores)."""
-    rows = session.execute(
-        select(GenerationTask.store_id, func.count())
-        .where(GenerationTask.batch_id == batch_id)
-        .group_by(GenerationTask.store_id)
-    )
-    return {store_id: count for store_id, count in rows}
 
 
 def spent_since(session: Session, store_id: str, since: datetime) -> float:
