@@ -10,7 +10,7 @@ export PREFECT_HOME ?= $(CURDIR)/.prefect
 # two-core laptop that outlasts Prefect's default 20 s and the demo would fail before it began.
 export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS ?= 120
 
-.PHONY: demo test lint typecheck unit lambdas local-stack bench bench-costs bench-quality bench-import bench-sync bench-explain bench-hot clean
+.PHONY: demo test lint typecheck unit lambdas local-stack bench bench-costs bench-quality bench-import bench-sync bench-explain bench-hot bench-scale clean
 
 # checkov (the scan in tests/integration/test_infra_terraform.py) gets a venv of its own: it pins
 # its own boto3 and an HCL parser that installs the module python-hcl2 provides (hcl2).
@@ -70,6 +70,9 @@ bench-explain: $(BIN)/.installed  ## the nightly path's query plans at 3,000,000
 
 bench-hot: $(BIN)/.installed  ## each hot path against its lower bound in one run, PostgreSQL on 127.0.0.1:5432 and SQLite (RECORDS=10000 for a short run, GATE=1 adds the gate's cost)
 	$(BIN)/python -m bench.hot_paths $(if $(RECORDS),--records $(RECORDS)) $(if $(GATE),--gate)
+
+bench-scale: $(BIN)/.installed  ## the nightly path at 100,000 and 1,000,000 products x 3 languages: time and peak memory per step, PostgreSQL on 127.0.0.1:5432 (PRODUCTS=2000,20000 for a short run)
+	$(BIN)/python -m bench.scale $(if $(PRODUCTS),--products $(PRODUCTS))
 
 # Mutation testing of the pure core ([tool.mutmut] in pyproject.toml) against the unit tests,
 # in a copy under build/ so its mutants never meet ruff, git or the real tree. Prints the score

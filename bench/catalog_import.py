@@ -49,20 +49,22 @@ from descgen.db import migrate
 DEFAULT_SIZES = (100_000, 1_000_000)
 QUICK_SIZES = (10_000, 100_000)
 TARGET_PEAK_RATIO = 1.2
-STORE = {"id": "bench", "name": "Bench Outdoor", "languages": {"en": "English", "de": "Deutsch"}}
+STORE: dict[str, Any] = {"id": "bench", "name": "Bench Outdoor", "languages": {"en": "English", "de": "Deutsch"}}
 
 
 # --------------------------------------------------------------------------- the workload
 
 
-def write_catalog(path: Path, products: int) -> None:
-    """A JSON Lines catalog of ``products`` products, written line by line."""
+def write_catalog(path: Path, products: int, store: dict[str, Any] = STORE, *, retitled_every: int = 0) -> None:
+    """A JSON Lines catalog of ``products`` products, written line by line; ``retitled_every``: every
+    n-th product's title changed (the same catalog exported a night later)."""
     with path.open("w", encoding="utf-8") as file:
-        file.write(json.dumps({"store": STORE}) + "\n")
+        file.write(json.dumps({"store": store}) + "\n")
         for n in range(1, products + 1):
+            retitled = " (2027 model)" if retitled_every and n % retitled_every == 0 else ""
             product = {
                 "id": f"SKU-{n:08d}",
-                "title": f"Trail Tent {n % 7 + 1}P – model {n}",
+                "title": f"Trail Tent {n % 7 + 1}P – model {n}{retitled}",
                 "seo_keywords": ["tent", f"{n % 7 + 1} person tent", "camping"],
                 "attributes": {"weight": f"{1 + n % 40 / 10:.1f} kg", "colour": ("green", "sand", "grey")[n % 3],
                                "season": "3-season"},

@@ -41,14 +41,15 @@ import argparse
 import cProfile
 import gc
 import io
+import itertools
 import json
 import os
 import pstats
 import random
 import sys
 import time
-from collections import Counter, deque
-from collections.abc import Iterator, Mapping, Sequence
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -175,27 +176,31 @@ def drain_settings(database_url: str, *, gate: bool) -> Settings:
 
 
 class InProcessQueue:
-    """The two SQS calls the drain makes (``receive_message``, ``delete_message_batch``), on a list in memory.
+    """The two SQS calls the drain makes (``receive_message``, ``delete_message_batch``), on bodies in memory.
 
-    A received message is in flight until deleted; one never deleted does not come
+    The bodies are taken as the drain receives them (a file of pages is read a receive at a
+    time). A received message is in flight until deleted; one never deleted does not come
     back (no visibility timeout here), so ``left`` counts it.
     """
 
-    def __init__(self, bodies: Sequence[str]) -> None:
-        self._visible: deque[tuple[str, str]] = deque((f"m{number}", body) for number, body in enumerate(bodies))
+    def __init__(self, bodies: Iterable[str]) -> None:
+        self._visible: Iterator[tuple[int, str]] = enumerate(bodies)
+        self._never_received = 0
         self._in_flight: dict[str, str] = {}
         self.receives = 0
         self.deletes = 0
 
     @property
     def left(self) -> int:
-        return len(self._visible) + len(self._in_flight)
+        """Messages never received or never deleted (counting the ones never received reads them)."""
+        self._never_received += sum(1 for _ in self._visible)
+        return self._never_received + len(self._in_flight)
 
     def receive_message(self, *, QueueUrl: str, MaxNumberOfMessages: int = 1, **_: Any) -> dict[str, Any]:
         self.receives += 1
         messages = []
-        for _number in range(min(MaxNumberOfMessages, MAX_ENTRIES_PER_CALL, len(self._visible))):
-            message_id, body = self._visible.popleft()
+        for number, body in itertools.islice(self._visible, min(MaxNumberOfMessages, MAX_ENTRIES_PER_CALL)):
+            message_id = f"m{number}"
             handle = f"{message_id}-r{self.receives}"
             self._in_flight[handle] = message_id
             messages.append(

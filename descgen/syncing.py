@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
-from descgen.fingerprint import fingerprint
+from descgen.fingerprint import fingerprints
 from descgen.lifecycle import OPEN_STATES, TaskState, check_transition
 from descgen.prompts import ProductFacts
 
@@ -159,9 +159,9 @@ def sync_page(
     """A page of (product id, facts) in every store language -> what to insert, what to update, the counts."""
     page = PageSync()
     for product_id, facts in products:
-        for language_id in languages:
+        wanted_by_language = fingerprints(facts, languages, inputs.model_id, inputs.prompt, inputs.voice)
+        for language_id, wanted in wanted_by_language.items():
             key = (product_id, language_id)
-            wanted = fingerprint(facts, language_id, inputs.model_id, inputs.prompt, inputs.voice)
             task = tasks.get(key)
             outcome, synced = sync_pair(task, made_from.get(key), wanted, key, now)
             page.counts[outcome] += 1

@@ -1,5 +1,6 @@
 """The prompt, the JSONL line, fingerprints, job sizes and what they cost."""
 
+import hashlib
 import json
 from datetime import UTC, datetime, timedelta
 
@@ -7,7 +8,7 @@ import pytest
 
 from descgen.batching import RemainderAction, plan_jobs, split_into_jobs
 from descgen.contract.records import find_markers
-from descgen.fingerprint import fingerprint
+from descgen.fingerprint import fingerprint, fingerprints
 from descgen.model_catalog import ModelQuota, load_model_catalog
 from descgen.pricing import UnknownModelPrice, cost, price_for
 from descgen.prompts import (
@@ -97,6 +98,33 @@ def test_the_fingerprint_changes_with_everything_that_shapes_the_output_and_noth
     # the output format and the schema are part of the prompt's version
     assert base == fingerprint(PRESS, "en", SONNET, prompt_version(structured=True))
     assert base != fingerprint(PRESS, "en", SONNET, prompt_version(structured=False))
+
+
+def test_the_fingerprint_bytes_never_change_between_releases():
+    # another byte would make every task of every catalog look changed, and buy it all again: these
+    # are the digests of the canonical JSON as every earlier release wrote it (json.dumps, keys sorted)
+    def canonical(product: ProductFacts, language: str) -> str:
+        document = {
+            "product": product.product_id,
+            "title": product.title,
+            "keywords": list(product.keywords),
+            "attributes": product.attributes,
+            "language": language,
+            "prompt": "prompt-1",
+            "model": SONNET,
+            "voice": "voice-1",
+        }
+        text = json.dumps(document, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        return hashlib.sha256(text.encode()).hexdigest()
+
+    assert fingerprint(PRESS, "en", "anthropic.claude-sonnet", "prompt-1", "voice-1") == (
+        "32e1177d287281c4c8b9011b9d35d0fd07620ad95a96af678b53469eb60d82c5"
+    )
+    odd = ProductFacts('Ö-"1"', "Tasse \u00e9 – 杯 \n", ("ü", "\\"), {"z": ["b", 1], "a": {"y": None, "x": 2.5}})
+    for product in (PRESS, odd):
+        for_all = fingerprints(product, ["en", "de", "ja"], SONNET, "prompt-1", "voice-1")
+        assert for_all == {language: canonical(product, language) for language in ("en", "de", "ja")}
+        assert for_all["de"] == fingerprint(product, "de", SONNET, "prompt-1", "voice-1")
 
 
 def test_the_original_designs_numbers_batch_is_half_of_on_demand():
