@@ -39,7 +39,10 @@ Store = Annotated[str, Field(pattern=f"^{STORE_ID_PATTERN.pattern}$", descriptio
 Languages = Annotated[
     list[str] | None, Field(description='only these language ids (e.g. ["de", "fr"]); all of the store\'s if empty')
 ]
-Limit = Annotated[int, Field(ge=1, le=1_000_000, description="at most this many (product, language) tasks")]
+# A night's changes in one run: 20 jobs in flight x 50,000 records, Bedrock's default batch quotas
+# (the plan splits them into jobs; a job over the account's quota waits for a free slot).
+RUN_LIMIT = 1_000_000
+Limit = Annotated[int, Field(ge=1, le=RUN_LIMIT, description="at most this many (product, language) tasks")]
 # The Prefect form offers the shipped catalog's usable models; a model added with DESCGEN_MODELS
 # is reached as the configured default (DESCGEN_MODEL_ID), the empty choice.
 USABLE_MODELS = tuple(
@@ -212,7 +215,7 @@ def run_name() -> str:
 
 @flow(name="generate-descriptions", flow_run_name=run_name)
 def generate_descriptions(
-    store: Store, languages: Languages = None, limit: Limit = 50_000, model: Model = None, dry_run: DryRun = False
+    store: Store, languages: Languages = None, limit: Limit = RUN_LIMIT, model: Model = None, dry_run: DryRun = False
 ) -> list[WrittenBatch]:
     """Pending (product, language) tasks of one store -> JSONL in S3 -> one Bedrock batch job per batch.
 

@@ -24,6 +24,7 @@ from descgen.pooling import PoolPlan, plan_pools
 from descgen.settings import get_settings
 from flows.artifacts import pooling_artifact
 from flows.generate_descriptions import (
+    RUN_LIMIT,
     DryRun,
     Model,
     StoreRun,
@@ -35,7 +36,7 @@ from tasks.generate import claim_pooled, request_job, take_due_stores, write_bat
 from tasks.known_names import check_known_names
 
 StoreLimit = Annotated[
-    int, Field(ge=1, le=1_000_000, description="at most this many (product, language) tasks per store")
+    int, Field(ge=1, le=RUN_LIMIT, description="at most this many (product, language) tasks per store")
 ]
 Stores = Annotated[
     list[str] | None, Field(description="these stores now, due or not (e.g. for a backfill); the due ones if empty")
@@ -75,7 +76,7 @@ def run_name() -> str:
 
 @flow(name="generate-due-stores", flow_run_name=run_name)
 def generate_due_stores(
-    stores: Stores = None, limit: StoreLimit = 50_000, model: Model = None, dry_run: DryRun = False
+    stores: Stores = None, limit: StoreLimit = RUN_LIMIT, model: Model = None, dry_run: DryRun = False
 ) -> list[StoreRun]:
     """Every store due now (or the stores named), each within its budget; remainders pooled across stores.
 
