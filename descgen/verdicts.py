@@ -45,7 +45,7 @@ from enum import StrEnum
 
 from descgen.contract.messages import RecordResult
 from descgen.contract.records import MARKER_PATTERN, make_marker
-from descgen.quality.normalize import MARKER_SHAPE, foreign_markers, has_fence, normalized
+from descgen.quality.normalize import foreign_markers, has_fence, has_marker_shape
 from descgen.sanitize import plain_text, sanitize_html
 from descgen.settings import Settings
 from descgen.structured_output import InvalidAnswer, derived_meta, parse_answer
@@ -121,7 +121,7 @@ def judge(
     if result.status == "error":
         return _judge_error(result.error_code or "", result.error_message or "")
     # a lone surrogate cannot be stored or sanitized: it becomes "\ufffd", which the gate counts
-    text = _FENCE.sub("", _LONE_SURROGATE.sub("\ufffd", result.text or "")).strip()
+    text = _without_fences(_without_surrogates(result.text or "")).strip()
     if not text:
         return Judgement(Verdict.RETRY, reason="empty answer")
     if result.stop_reason == "max_tokens":
@@ -157,10 +157,7 @@ def _judge_structured(text: str, marker: str, rules: PublishRules) -> Judgement:
     except InvalidAnswer as error:
         return Judgement(Verdict.RETRY, reason=readable(str(error)))
     # the JSON's escapes are decoded now: look again, in every field
-    fields = [
-        _LONE_SURROGATE.sub("\ufffd", f)
-        for f in (answer.marker, answer.html, answer.meta_title, answer.meta_description)
-    ]
+    fields = [_without_surrogates(f) for f in (answer.marker, answer.html, answer.meta_title, answer.meta_description)]
     foreign = foreign_markers(marker, fields)
     if foreign:
         return _foreign(foreign, " ".join(fields), marker)
@@ -168,17 +165,17 @@ def _judge_structured(text: str, marker: str, rules: PublishRules) -> Judgement:
         return Judgement(Verdict.RETRY, reason="missing marker")
     if answer.marker.strip() != marker:
         return Judgement(Verdict.RETRY, reason=readable(f"marker {answer.marker!r} is not {marker}"))
-    body = _FENCE.sub("", fields[1])
+    body = _without_fences(fields[1])
     judgement = _judge_html(MARKER_PATTERN.sub("", body).strip(), rules)
     if judgement.verdict != Verdict.ACCEPT:
         return judgement
     meta_title, meta_description = (plain_text(m) for m in fields[2:])
     if not meta_title or not meta_description:
         return Judgement(Verdict.RETRY, reason="empty meta title or meta description")
-    meta = normalized(meta_title + " " + meta_description, gap="")
-    if MARKER_SHAPE.search(meta):
+    meta = meta_title + " " + meta_description
+    if has_marker_shape([meta]):
         return Judgement(Verdict.RETRY, reason="a marker in the meta fields")
-    if has_fence([meta_title + " " + meta_description]):  # the reading just made, from the cache
+    if has_fence([meta]):  # the reading just made (if one was needed), from the cache
         return Judgement(Verdict.RETRY, reason="a code fence in the meta fields")
     return replace(judgement, meta_title=meta_title, meta_description=meta_description)
 
@@ -189,13 +186,27 @@ def _judge_html(body: str, rules: PublishRules) -> Judgement:
         return Judgement(Verdict.RETRY, reason="empty answer")
     if len(html) > rules.max_chars:
         return Judgement(Verdict.RETRY, reason=f"{len(html)} characters, over {rules.max_chars}")
-    glued = normalized(html, gap="")
-    if MARKER_SHAPE.search(glued):
+    if has_marker_shape([html]):
         # the task's own marker in a disguise the raw text hid: a reader would see it
         return Judgement(Verdict.RETRY, reason="a marker left in the text")
     if has_fence([html]):
         return Judgement(Verdict.RETRY, reason="a code fence left in the text")
     return Judgement(Verdict.ACCEPT, html=html, raw_body=body)
+
+
+def _without_surrogates(text: str) -> str:
+    """Each surrogate as U+FFFD; only a text that has one fails to encode (the regular expression is slow on prose)."""
+    if text.isascii():
+        return text
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        return _LONE_SURROGATE.sub("\ufffd", text)
+    return text
+
+
+def _without_fences(text: str) -> str:
+    return _FENCE.sub("", text) if "```" in text or "~~~" in text else text
 
 
 def _judge_error(code: str, message: str) -> Judgement:
