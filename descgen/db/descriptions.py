@@ -1,23 +1,27 @@
 """Descriptions and their history: idempotent upserts, drafts, human edits (rollback: ``db/rollback.py``).
 
-AI text is written with one ``INSERT .. ON CONFLICT DO UPDATE .. WHERE source =
-'ai'`` per page of results: a description a person edited is never overwritten,
-even by a drain racing the edit, and the rows the statement returns are exactly
-the ones written. Each write adds a version row, so a batch can be undone.
+AI text is written with one ``INSERT .. SELECT .. ON CONFLICT DO UPDATE .. WHERE
+source = 'ai'`` per page of results: a description a person edited is never
+overwritten, even by a drain racing the edit, and the rows the statement writes are
+exactly the ones that get a version row (so a batch can be undone) and an outbox row.
+The page's texts travel once (``bulk.rows_of``); on PostgreSQL the three writes are
+one statement.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import ColumnElement, FromClause, and_, func, select, true
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import Select
 
-from descgen.db.bulk import insert_rows
-from descgen.db.models import BAND_COLUMNS, Description, DescriptionVersion, utcnow
-from descgen.db.outbox import Approved, enqueue
+from descgen.db.bulk import insert_from, is_postgres, row_set, rows_of
+from descgen.db.models import BAND_COLUMNS, Description, DescriptionVersion, OutboxEntry, utcnow
+from descgen.db.outbox import enqueued
 from descgen.lifecycle import VersionStatus
 from descgen.quality.near_duplicates import Sketch, sketches
 from descgen.quality.normalize import normalized
@@ -34,14 +38,6 @@ class NewText:
     quality: dict[str, Any] | None = None  # the gate's scores, outcome and reasons
     # the text's MinHash signature and bands: None, computed on writing; NO_SKETCH, none (the gate was off)
     sketch: Sketch | None = None
-
-
-def _keep_human_text(insert: Any) -> Any:
-    return _on_conflict(insert, keep_human_text=True)
-
-
-def _replace_any_text(insert: Any) -> Any:
-    return _on_conflict(insert, keep_human_text=False)
 
 
 def _on_conflict(insert: Any, *, keep_human_text: bool) -> Any:
@@ -75,6 +71,28 @@ _WRITTEN = (
     Description.language_id,
     Description.meta_title,
     Description.meta_description,
+    Description.source,
+)
+_VERSION_KEYS = (
+    DescriptionVersion.id.label("version_id"),
+    DescriptionVersion.store_id,
+    DescriptionVersion.product_id,
+    DescriptionVersion.language_id,
+)
+_DESCRIPTIONS = Description.__table__
+
+# the texts of one write as rows its statements read (``bulk.rows_of``)
+_TEXTS = row_set(
+    "incoming_texts",
+    Description.product_id,
+    Description.language_id,
+    Description.html,
+    Description.meta_title,
+    Description.meta_description,
+    Description.fingerprint,
+    DescriptionVersion.quality,
+    Description.text_signature,
+    *(getattr(Description, column) for column in BAND_COLUMNS),
 )
 
 
@@ -88,39 +106,30 @@ def write_approved(
     rollback_of: str | None = None,
 ) -> set[tuple[int, str]]:
     """Write the texts as the current descriptions, each an approved version queued for the shop;
-    returns the (product, language) pairs written."""
-    written = write_current(session, store_id, texts, source, batch_id)
-    if not written:
+    returns the (product, language) pairs written.
+
+    On PostgreSQL one statement: the upsert, the version rows of what it wrote and their outbox
+    rows chained as CTEs. SQLite has no data-modifying CTEs: a statement each, what the upsert
+    wrote found again as the texts' descriptions whose source is ``source`` (where it did not
+    write, a person's text is there)."""
+    if not texts:
         return set()
-    by_key = {(t.product_id, t.language_id): t for t in texts}
     now = utcnow()
-    versions = insert_rows(
-        session,
-        DescriptionVersion,
-        [
-            {
-                "store_id": store_id,
-                "product_id": row.product_id,
-                "language_id": row.language_id,
-                "description_id": row.id,
-                "version": row.version,
-                "status": VersionStatus.APPROVED,
-                "html": by_key[(row.product_id, row.language_id)].html,
-                "meta_title": row.meta_title,
-                "meta_description": row.meta_description,
-                "quality": by_key[(row.product_id, row.language_id)].quality,
-                "source": source,
-                "fingerprint": by_key[(row.product_id, row.language_id)].fingerprint,
-                "batch_id": batch_id,
-                "created_at": now,
-                "rollback_of": rollback_of,
-            }
-            for row in written
-        ],
-        returning=(DescriptionVersion.id, DescriptionVersion.product_id, DescriptionVersion.language_id),
-    )
-    enqueue(session, [Approved(v.id, store_id, v.product_id, v.language_id) for v in versions])
-    return {(row.product_id, row.language_id) for row in written}
+    incoming = _text_rows(session, with_sketches(texts))
+    upsert = _upsert(session, incoming, store_id, source, batch_id, now)
+    versions: FromClause
+    if is_postgres(session):
+        written = upsert.returning(*_WRITTEN).cte("written")
+        approved = _approved_versions(session, incoming, written, store_id, source, batch_id, now, rollback_of)
+        versions = approved.returning(*_VERSION_KEYS).cte("versions")
+    else:
+        session.connection().execute(upsert)
+        approved = _approved_versions(session, incoming, _DESCRIPTIONS, store_id, source, batch_id, now, rollback_of)
+        session.connection().execute(approved)
+        versions = _current_versions(incoming, source)
+    statement = enqueued(session, versions, versions.c.version_id, now)
+    rows = session.connection().execute(statement.returning(OutboxEntry.product_id, OutboxEntry.language_id))
+    return {(product_id, language_id) for product_id, language_id in rows}
 
 
 def write_current(
@@ -130,41 +139,136 @@ def write_current(
     each with its description id, new version number and meta fields."""
     if not texts:
         return []
-    texts = with_sketches(texts)
-    now = utcnow()
-    rows = [
+    incoming = _text_rows(session, with_sketches(texts))
+    upsert = _upsert(session, incoming, store_id, source, batch_id, utcnow())
+    return list(session.connection().execute(upsert.returning(*_WRITTEN)).all())
+
+
+def _text_rows(session: Session, texts: Sequence[NewText]) -> FromClause:
+    return rows_of(
+        session,
+        _TEXTS,
+        [
+            {
+                "product_id": text.product_id,
+                "language_id": text.language_id,
+                "html": text.html,
+                "meta_title": text.meta_title,
+                "meta_description": text.meta_description,
+                "fingerprint": text.fingerprint,
+                "quality": text.quality,
+                **sketch_columns(text.sketch),
+            }
+            for text in texts
+        ],
+    )
+
+
+def _upsert(
+    session: Session, texts: FromClause, store_id: str, source: str, batch_id: str | None, now: datetime
+) -> Any:
+    """``INSERT .. SELECT`` of the texts as the current descriptions, ``ON CONFLICT`` a new
+    version of each; AI text never over a person's."""
+    insert = insert_from(
+        session,
+        Description,
         {
-            "store_id": store_id,
-            "product_id": text.product_id,
-            "language_id": text.language_id,
-            "html": text.html,
-            "meta_title": text.meta_title,
-            "meta_description": text.meta_description,
-            **sketch_columns(text.sketch),
+            **_text_columns(texts, store_id, batch_id),
+            "text_signature": texts.c.text_signature,
+            **{column: texts.c[column] for column in BAND_COLUMNS},
             "source": source,
             "version": 1,
-            "fingerprint": text.fingerprint,
-            "batch_id": batch_id,
             "updated_at": now,
-        }
-        for text in texts
-    ]
-    upsert = _keep_human_text if source == "ai" else _replace_any_text
-    return insert_rows(session, Description, rows, upsert=upsert, returning=_WRITTEN)
-
-
-def pairs_in(product_column: Any, language_column: Any, pairs: Iterable[tuple[int, str]]) -> ColumnElement[bool]:
-    """``(product, language) IN pairs`` as one ``product IN (...)`` per language: a row-value IN
-    of a thousand pairs exceeds PostgreSQL's expression stack; a few scalar INs do not."""
-    by_language: dict[str, set[int]] = {}
-    for product_id, language_id in pairs:
-        by_language.setdefault(language_id, set()).add(product_id)
-    return or_(
-        *(
-            and_(language_column == language_id, product_column.in_(sorted(products)))
-            for language_id, products in sorted(by_language.items())
-        )
+        },
+        # the WHERE: SQLite reads ``SELECT .. FROM t ON CONFLICT`` as a join without one
+        select().select_from(texts).where(true()).order_by(texts.c.position),
     )
+    return _on_conflict(insert, keep_human_text=source == "ai")
+
+
+def _approved_versions(
+    session: Session,
+    texts: FromClause,
+    written: FromClause,
+    store_id: str,
+    source: str,
+    batch_id: str | None,
+    now: datetime,
+    rollback_of: str | None,
+) -> Any:
+    """The approved version rows of the descriptions ``written`` (the upsert's rows, or the
+    descriptions table: a row whose source is another's was not written)."""
+    return _version_rows(
+        session,
+        texts,
+        {
+            "description_id": written.c.id,
+            "version": written.c.version,
+            "status": VersionStatus.APPROVED,
+            "meta_title": written.c.meta_title,  # as written: a person's meta fields may have been kept
+            "meta_description": written.c.meta_description,
+            "source": source,
+            "rollback_of": rollback_of,
+        },
+        select().select_from(texts.join(written, _same_pair(texts, written))).where(written.c.source == source),
+        store_id,
+        batch_id,
+        now,
+    )
+
+
+def _version_rows(
+    session: Session,
+    texts: FromClause,
+    values: Mapping[str, Any],
+    source: Select[Any],
+    store_id: str,
+    batch_id: str | None,
+    now: datetime,
+) -> Any:
+    """``INSERT INTO description_versions .. SELECT``: a version row of each text ``source``
+    selects, in the texts' order; ``values``: what an approved version and a draft do not share."""
+    return insert_from(
+        session,
+        DescriptionVersion,
+        {**_text_columns(texts, store_id, batch_id), "quality": texts.c.quality, "created_at": now, **values},
+        source.order_by(texts.c.position),
+    )
+
+
+def _text_columns(texts: FromClause, store_id: str, batch_id: str | None) -> dict[str, Any]:
+    """The columns a current description and a version row take alike from a text."""
+    return {
+        "store_id": store_id,
+        "product_id": texts.c.product_id,
+        "language_id": texts.c.language_id,
+        "html": texts.c.html,
+        "meta_title": texts.c.meta_title,
+        "meta_description": texts.c.meta_description,
+        "fingerprint": texts.c.fingerprint,
+        "batch_id": batch_id,
+    }
+
+
+def _current_versions(texts: FromClause, source: str) -> FromClause:
+    """The version rows of the texts' current descriptions whose source is ``source``: on SQLite,
+    those ``_approved_versions`` just wrote."""
+    return (
+        select(*_VERSION_KEYS)
+        .join(
+            _DESCRIPTIONS,
+            and_(
+                DescriptionVersion.description_id == Description.id, DescriptionVersion.version == Description.version
+            ),
+        )
+        .join(texts, _same_pair(texts, _DESCRIPTIONS))
+        .where(Description.source == source)
+        .subquery("versions")
+    )
+
+
+def _same_pair(texts: FromClause, other: FromClause) -> ColumnElement[bool]:
+    return and_(texts.c.product_id == other.c.product_id, texts.c.language_id == other.c.language_id)
 
 
 def with_sketches(texts: Sequence[NewText]) -> list[NewText]:
@@ -193,42 +297,20 @@ def hold_ai_texts(session: Session, store_id: str, batch_id: str, texts: Sequenc
     """
     if not texts:
         return set()
-    keys = [(t.product_id, t.language_id) for t in texts]
-    current = {
-        (row.product_id, row.language_id): row
-        for row in session.execute(
-            select(Description.id, Description.product_id, Description.language_id, Description.source).where(
-                pairs_in(Description.product_id, Description.language_id, keys)
-            )
-        )
-    }
-    held = [t for t in texts if getattr(current.get((t.product_id, t.language_id)), "source", "ai") == "ai"]
-    if held:
-        now = utcnow()
-        insert_rows(
-            session,
-            DescriptionVersion,
-            [
-                {
-                    "store_id": store_id,
-                    "product_id": t.product_id,
-                    "language_id": t.language_id,
-                    "description_id": getattr(current.get((t.product_id, t.language_id)), "id", None),
-                    "version": None,
-                    "status": VersionStatus.DRAFT,
-                    "html": t.html,
-                    "meta_title": t.meta_title,
-                    "meta_description": t.meta_description,
-                    "quality": t.quality,
-                    "source": "ai",
-                    "fingerprint": t.fingerprint,
-                    "batch_id": batch_id,
-                    "created_at": now,
-                }
-                for t in held
-            ],
-        )
-    return {(t.product_id, t.language_id) for t in held}
+    incoming = _text_rows(session, texts)
+    drafts = _version_rows(
+        session,
+        incoming,
+        {"description_id": Description.id, "version": None, "status": VersionStatus.DRAFT, "source": "ai"},
+        select()
+        .select_from(incoming.outerjoin(_DESCRIPTIONS, _same_pair(incoming, _DESCRIPTIONS)))
+        .where(func.coalesce(Description.source, "ai") == "ai"),
+        store_id,
+        batch_id,
+        utcnow(),
+    )
+    rows = session.connection().execute(drafts.returning(DescriptionVersion.product_id, DescriptionVersion.language_id))
+    return {(product_id, language_id) for product_id, language_id in rows}
 
 
 def publish_ai_texts(session: Session, store_id: str, batch_id: str, texts: Sequence[NewText]) -> set[tuple[int, str]]:

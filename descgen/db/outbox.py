@@ -18,10 +18,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Subquery, and_, func, select, update
+from sqlalchemy import ColumnElement, FromClause, String, Subquery, and_, cast, func, literal, select, update
 from sqlalchemy.orm import Session
 
-from descgen.db.bulk import insert_rows
+from descgen.db.bulk import insert_from, row_set, rows_of
 from descgen.db.models import Description, DescriptionVersion, OutboxEntry, Product, utcnow
 from descgen.lifecycle import LIVE_VERSIONS, VersionStatus, check_version_transition
 from descgen.publishing.delivery import (
@@ -50,26 +50,53 @@ def idempotency_key(store_id: str, version_id: int) -> str:
     return f"descgen:{store_id}:{version_id}"
 
 
+def _idempotency_key_of(store_id: ColumnElement[str], version_id: ColumnElement[int]) -> ColumnElement[str]:
+    """``idempotency_key`` in SQL, for the rows a statement enqueues (a test holds the two equal)."""
+    return literal("descgen:") + store_id + literal(":") + cast(version_id, String)
+
+
+# the versions ``enqueue`` is given, as rows a statement reads
+_APPROVED = row_set(
+    "incoming_approved", OutboxEntry.version_id, OutboxEntry.store_id, OutboxEntry.product_id, OutboxEntry.language_id
+)
+
+
 def enqueue(session: Session, approved: Sequence[Approved]) -> None:
     if not approved:
         return
-    now = utcnow()
-    insert_rows(
+    versions = rows_of(
         session,
-        OutboxEntry,
+        _APPROVED,
         [
             {
+                "version_id": a.version_id,
                 "store_id": a.store_id,
                 "product_id": a.product_id,
                 "language_id": a.language_id,
-                "version_id": a.version_id,
-                "idempotency_key": idempotency_key(a.store_id, a.version_id),
-                "created_at": now,
-                "attempts": 0,
-                "next_attempt_at": now,
             }
             for a in approved
         ],
+    )
+    session.connection().execute(enqueued(session, versions, versions.c.position, utcnow()))
+
+
+def enqueued(session: Session, versions: FromClause, order: ColumnElement[Any], now: datetime) -> Any:
+    """``INSERT INTO outbox .. SELECT``: a row for each of ``versions`` (a table of ``version_id``,
+    ``store_id``, ``product_id`` and ``language_id``), due at once, written in ``order``."""
+    return insert_from(
+        session,
+        OutboxEntry,
+        {
+            "store_id": versions.c.store_id,
+            "product_id": versions.c.product_id,
+            "language_id": versions.c.language_id,
+            "version_id": versions.c.version_id,
+            "idempotency_key": _idempotency_key_of(versions.c.store_id, versions.c.version_id),
+            "created_at": now,
+            "attempts": 0,
+            "next_attempt_at": now,
+        },
+        select().select_from(versions).order_by(order),
     )
 
 

@@ -20,10 +20,10 @@ from typing import Any
 
 from sqlalchemy import BigInteger, ColumnElement, any_, bindparam, or_, select
 from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import QueryableAttribute, Session
 
 from descgen.contract.messages import ResultPage
-from descgen.db.bulk import insert_rows, update_rows
+from descgen.db.bulk import insert_rows, is_postgres, update_rows
 from descgen.db.descriptions import NewText, hold_ai_texts, publish_ai_texts
 from descgen.db.models import BAND_COLUMNS, Batch, Description, GenerationTask, Product, QualityTally, utcnow
 from descgen.db.voices import voices
@@ -98,7 +98,7 @@ def _per_store(
 def task_rows(session: Session, wanted: Mapping[int, Sequence[Delivery]], *, lock: bool = True) -> dict[int, TaskRow]:
     """The rows the decision reads; ``lock``: ``FOR UPDATE`` in id order (the read-ahead's snapshot takes none)."""
     statement = (
-        select(
+        select(  # TaskRow's fields, in its order
             GenerationTask.id,
             GenerationTask.store_id,
             GenerationTask.product_id,
@@ -117,13 +117,12 @@ def task_rows(session: Session, wanted: Mapping[int, Sequence[Delivery]], *, loc
         )
         .join(Product, Product.id == GenerationTask.product_id)
         .outerjoin(Batch, Batch.id == GenerationTask.batch_id)
-        .where(GenerationTask.id.in_(wanted))
+        .where(_one_of(GenerationTask.id, sorted(wanted), is_postgres(session)))
         .order_by(GenerationTask.id)
     )
     if lock:
         statement = statement.with_for_update(of=GenerationTask)
-    rows = session.execute(statement).all()
-    return {row.id: TaskRow(**row._asdict()) for row in rows}
+    return {row.id: TaskRow(*tuple(row)) for row in session.execute(statement)}
 
 
 def _neighbours(session: Session, keys: Mapping[BandKey, set[int]]) -> dict[BandKey, list[Neighbour]]:
@@ -135,7 +134,7 @@ def _neighbours(session: Session, keys: Mapping[BandKey, set[int]]) -> dict[Band
     for store_id, language_id, band, bucket in keys:
         wanted.setdefault((store_id, language_id), {}).setdefault(band, set()).add(bucket)
     bands = [getattr(Description, column) for column in BAND_COLUMNS]
-    postgres = session.get_bind().dialect.name == "postgresql"
+    postgres = is_postgres(session)
     found: dict[BandKey, list[Neighbour]] = {}
     for (store_id, language_id), buckets in sorted(wanted.items()):
         hits = session.execute(
@@ -156,7 +155,9 @@ def _neighbours(session: Session, keys: Mapping[BandKey, set[int]]) -> dict[Band
     return found
 
 
-def _one_of(column: ColumnElement[Any], values: list[int], postgres: bool) -> ColumnElement[bool]:
+def _one_of(
+    column: ColumnElement[Any] | QueryableAttribute[Any], values: list[int], postgres: bool
+) -> ColumnElement[bool]:
     """``column IN values``; on PostgreSQL ``= ANY(array)``, one parameter: a thousand-value IN
     is a thousand placeholders the driver parses on every call (most of the lookup's time)."""
     if postgres:

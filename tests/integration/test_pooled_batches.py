@@ -189,8 +189,8 @@ def test_a_store_is_generated_once_per_window_and_a_new_store_is_a_catalog_impor
     with get_client(sync_client=True) as client:
         names = {run.name for run in client.read_flow_runs(limit=200)}
     model = get_settings().model_id
-    assert f"generate due stores: up to 50,000 each with {model} (default) (dry run)" in names
-    assert f"generate due stores: up to 50,000 each with {model} (default)" in names
+    assert f"generate due stores: up to 1,000,000 each with {model} (default) (dry run)" in names
+    assert f"generate due stores: up to 1,000,000 each with {model} (default)" in names
     assert f"generate {first}: en, up to 1,234 with {model} (default) (dry run)" in names
 
 
