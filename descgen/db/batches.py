@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, func, select, update
 from sqlalchemy.orm import Session
 
+from descgen.db.bulk import is_postgres
 from descgen.db.models import Batch, GenerationTask, Product, utcnow
 from descgen.lifecycle import BatchState, TaskState, legal_sources
 from descgen.stores import check_store_id
@@ -105,7 +106,7 @@ def _claim_into(session: Session, batch: Batch, store_id: str, languages: Sequen
         .order_by(GenerationTask.pending_since, GenerationTask.id)
         .limit(limit)
     )
-    if session.get_bind().dialect.name == "postgresql":
+    if is_postgres(session):
         # Lock the rows first: PostgreSQL may re-run a LIMIT subquery inside UPDATE .. IN (..)
         # and so touch more than ``limit`` rows. Rows locked here are skipped by other claimers.
         picked: Sequence[int] | Select[int] = list(session.scalars(oldest_first.with_for_update(skip_locked=True)))

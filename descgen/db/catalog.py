@@ -62,7 +62,7 @@ from descgen.catalog_import import (
     refuse_duplicates,
 )
 from descgen.contract.records import LANGUAGE_ID_PATTERN
-from descgen.db.bulk import insert_rows
+from descgen.db.bulk import insert_rows, is_postgres
 from descgen.db.descriptions import write_version
 from descgen.db.models import Description, GenerationTask, Language, Product, Store, StoreLanguage, utcnow
 from descgen.db.voices import current_voice, set_voice
@@ -272,7 +272,7 @@ def _stored_products(session: Session, store_id: str, external_ids: list[str]) -
 
 def _as_table(session: Session, values: list[str]) -> TableValuedAlias:
     """The values as a one-column table (``value``), passed as one parameter."""
-    if session.get_bind().dialect.name == "postgresql":
+    if is_postgres(session):
         return func.unnest(literal(values, ARRAY(String))).table_valued("value").render_derived(name="wanted")
     return func.json_each(json.dumps(values)).table_valued("value").alias("wanted")
 
