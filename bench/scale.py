@@ -22,8 +22,8 @@ own (the read-ahead's are not in them). In order:
     (untimed)   the nights before, by SQL: every task done with its AI description
     load again  the catalog exported again with a tenth of the products retitled,
                 imported whole: every product read and compared, a tenth written
-    sync        ``sync_tasks``: the retitled tenth's tasks pending, the rest read
-                and left alone                                    (nightly path)
+    sync        ``sync_tasks``: the retitled tenth read and its tasks pending; the
+                rest, unchanged since the first sync, not read   (nightly path)
     plan        ``generation.plan_generation`` of everything pending (nightly path)
     write       ``generation.claim`` + ``generation.write_batch_file`` per planned
                 job until nothing is pending, to an S3 stand-in that reads each

@@ -50,9 +50,11 @@ from descgen.db.stores import check_names
 from descgen.db.voices import VoiceError, current_voice, parse_voice, set_voice
 from descgen.dead_letters import described
 from descgen.formats import count, money
+from descgen.generation import structured_for
 from descgen.human_text import HumanTextRefused, checked_human_text
 from descgen.lifecycle import LIVE_VERSIONS
-from descgen.model_catalog import ModelInfo, ModelRefused, resolve_models
+from descgen.model_catalog import ModelInfo, ModelRefused, check_usable, resolve_models
+from descgen.prompts import prompt_version
 from descgen.publishing.export import ExportFormat, export
 from descgen.quality.report import render
 from descgen.redrive import explain_dead_letters
@@ -141,9 +143,13 @@ class CommandSettings(DatabaseSettings):
     allowed_tags: frozenset[str] = _as_in_settings("allowed_tags")
     allowed_attributes: dict[str, frozenset[str]] = _as_in_settings("allowed_attributes")
     max_description_chars: int = _as_in_settings("max_description_chars")
+    structured_output: bool = _as_in_settings("structured_output")
 
     def catalog(self) -> dict[str, ModelInfo]:
         return resolve_models(self.models)
+
+    def model(self, model_id: str) -> ModelInfo:
+        return check_usable(self.catalog(), model_id)
 
     def publish_rules(self) -> PublishRules:
         return PublishRules(self.allowed_tags, self.allowed_attributes, self.max_description_chars)
@@ -355,15 +361,20 @@ def sync(
         str | None,
         typer.Option(help="the model id the next run will use, from the model catalog (default: DESCGEN_MODEL_ID)"),
     ] = None,
+    full: Annotated[
+        bool, typer.Option(help="read every product, not only those changed since their last sync")
+    ] = False,
 ) -> None:
     """Compare the catalog with the last descriptions; mark pending what changed."""
     model_id = model or settings().model_id
     with database() as session:
         check_names(session, store, model_id=model_id, models=settings().catalog())
-        report = sync_tasks(session, store, model_id)
+        prompt = prompt_version(structured_for(settings(), model_id))  # what generate-descriptions sends
+        report = sync_tasks(session, store, model_id, prompt, full=full)
     print(
         f"{store}: {report.created} new and {report.marked_pending} changed tasks to send, "
-        f"{report.unchanged} unchanged, {report.in_flight} in flight, {report.human_edited} human-edited"
+        f"{report.unchanged} unchanged, {report.in_flight} in flight, {report.human_edited} human-edited, "
+        f"{report.not_read} not read again (their products unchanged since their last sync)"
     )
 
 

@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from botocore.exceptions import BotoCoreError, ClientError
 from sqlalchemy import Engine, Row
@@ -46,6 +46,7 @@ from descgen.db.session import session_scope
 from descgen.db.shares import budget_of, spent_since, write_estimates, write_real
 from descgen.db.voices import current_voice
 from descgen.lifecycle import BatchState
+from descgen.model_catalog import ModelInfo
 from descgen.pooling import attribute, usage_by_store
 from descgen.pricing import Cost, cost, estimate_tokens, price_for
 from descgen.prompts import LineTemplate, model_input, product_data, prompt_version
@@ -85,7 +86,16 @@ class WrittenBatch:
     estimate: Estimate
 
 
-def structured_for(settings: Settings, model_id: str) -> bool:
+class ModelSettings(Protocol):
+    """What the output-format choice reads: ``Settings``, or the CLI's own."""
+
+    @property
+    def structured_output(self) -> bool: ...
+
+    def model(self, model_id: str) -> ModelInfo: ...
+
+
+def structured_for(settings: ModelSettings, model_id: str) -> bool:
     """JSON answers (body, meta title, meta description) where the model supports them and settings allow."""
     return settings.structured_output and settings.model(model_id).structured_output
 

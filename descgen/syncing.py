@@ -13,11 +13,21 @@ one pair, in this order (``sync_pair``):
 5. otherwise the task is pending, with the fingerprint of what the catalog says now.
 
 A pair with no task yet gets one, whatever the rule says it is (pending, or skipped).
+
+A product is read again only when something the rules read may have changed since its last
+sync: its facts (``products.facts_version``), or the inputs of ``inputs_digest`` (model,
+prompt version, voice, the store's languages). What else moves a task (a claim, a result, a
+person's edit, a review, a rollback) leaves it where these rules would: a person's text
+skips the task when it is saved (``mark_human_edited``), a result arriving after one is
+recorded as skipped, a retry is pending with the fingerprint it had. A product with a task
+in a batch is read again until none is (its result may be for facts since changed).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import json
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -51,6 +61,7 @@ class SyncReport:
     unchanged: int = 0
     in_flight: int = 0
     human_edited: int = 0
+    not_read: int = 0  # pairs of products unchanged since their last sync (nothing to decide): not read
 
     @property
     def to_send(self) -> int:
@@ -91,6 +102,12 @@ class FingerprintInputs:
     model_id: str
     prompt: str
     voice: str
+
+
+def inputs_digest(inputs: FingerprintInputs, languages: Sequence[str]) -> str:
+    """What a product's last sync used besides its facts: a different digest reads it again."""
+    used = [inputs.model_id, inputs.prompt, inputs.voice, sorted(languages)]
+    return hashlib.sha256(json.dumps(used).encode()).hexdigest()[:32]
 
 
 @dataclass

@@ -17,6 +17,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Column,
     ColumnElement,
@@ -24,6 +25,7 @@ from sqlalchemy import (
     Integer,
     MetaData,
     Table,
+    any_,
     bindparam,
     case,
     column,
@@ -134,6 +136,16 @@ def insert_from(session: Session, model: type[Base], values: Mapping[str, Any], 
         for name, value in values.items()
     ]
     return dialect_insert(session)(table).from_select(list(values), source.add_columns(*selected))
+
+
+def one_of(
+    column: ColumnElement[Any] | QueryableAttribute[Any], values: Sequence[int], postgres: bool
+) -> ColumnElement[bool]:
+    """``column IN values``; on PostgreSQL ``= ANY(array)``, one parameter: a thousand-value IN
+    is a thousand placeholders the driver parses on every call."""
+    if postgres:
+        return column == any_(bindparam(None, list(values), type_=ARRAY(BigInteger)))
+    return column.in_(values)
 
 
 def is_postgres(session: Session) -> bool:

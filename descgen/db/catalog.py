@@ -40,10 +40,12 @@ from sqlalchemy import (
     func,
     insert,
     literal,
+    or_,
     select,
     update,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.engine import Row as RowType
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.selectable import TableValuedAlias
 
@@ -62,15 +64,15 @@ from descgen.catalog_import import (
     refuse_duplicates,
 )
 from descgen.contract.records import LANGUAGE_ID_PATTERN
-from descgen.db.bulk import insert_rows, is_postgres
+from descgen.db.bulk import insert_rows, is_postgres, one_of, row_set, rows_of
 from descgen.db.descriptions import write_version
 from descgen.db.models import Description, GenerationTask, Language, Product, Store, StoreLanguage, utcnow
 from descgen.db.voices import current_voice, set_voice
-from descgen.lifecycle import TaskState, check_transition, legal_sources
+from descgen.lifecycle import OPEN_STATES, TaskState, check_transition, legal_sources
 from descgen.prompts import ProductFacts, prompt_version
 from descgen.sanitize import sanitize_html
 from descgen.stores import check_store_id
-from descgen.syncing import FingerprintInputs, MadeFrom, PageSync, SyncedTask, sync_page
+from descgen.syncing import FingerprintInputs, MadeFrom, PageSync, SyncedTask, inputs_digest, sync_page
 from descgen.syncing import SyncReport as SyncReport  # where the generate side has always found it
 from descgen.verdicts import PublishRules
 
@@ -392,6 +394,8 @@ def _archive_absent(session: Session, store_id: str) -> int:
 
 SYNC_PAGE_PRODUCTS = 2_000  # products per page of a sync (x the store's languages: the tasks of one page)
 _TASKS = cast(Table, GenerationTask.__table__)
+# a product as the sync reads it: id, facts version, external id, title, keywords, attributes
+ProductRead = RowType[int, int, str, str, list[str], dict[str, str]]
 _SYNCED_COLUMNS = [_TASKS.c[column.name] for column in fields(SyncedTask)]  # a task row, in SyncedTask's order
 _STATES = {state.value: state for state in TaskState}  # a dict lookup: TaskState(value) is slower, once a row
 
@@ -404,6 +408,7 @@ def sync_tasks(
     *,
     commit_pages: bool = True,
     page_products: int = SYNC_PAGE_PRODUCTS,
+    full: bool = False,
 ) -> SyncReport:
     """One task per (product, store language); pending exactly where the fingerprint changed.
 
@@ -411,58 +416,98 @@ def sync_tasks(
     The rules are ``syncing.sync_pair``'s. Archived products (absent from the store's last
     full import) are left out: no task is made for them and theirs are not touched.
 
-    The store's active products are read a page at a time in id order (``id > last``), with
-    the tasks and the description sources of that page's id range, as Core rows; only what
-    changed is written. Each page is committed (``commit_pages``): a sync that dies keeps
-    every page before, and the next one finishes the job. A dry run passes
+    Only products changed since their last sync are read (``syncing``'s docstring says why
+    nothing is missed): a facts version other than the one last read, or other inputs
+    (``syncing.inputs_digest``); ``full`` reads every active product. They are read a page at
+    a time in id order (``id > last``), with the tasks and the description sources of those
+    products, as Core rows; only what changed is written, then each product's version read is
+    marked synced. Each page is committed (``commit_pages``): a sync that dies keeps every
+    page before, and the next one reads only what is left. A dry run passes
     ``commit_pages=False`` and rolls the whole sync back.
     """
     report = SyncReport()
     inputs = FingerprintInputs(model_id, prompt, current_voice(session, store_id)[1].prompt_digest())
     languages = list(session.scalars(select(StoreLanguage.language_id).where(StoreLanguage.store_id == store_id)))
-    last = 0
-    while products := _active_products_after(session, store_id, last, page_products):
-        (first, _), (last, _) = products[0], products[-1]
+    digest = inputs_digest(inputs, languages)
+    last, read = 0, 0
+    while rows := _products_to_sync(session, store_id, last, page_products, None if full else digest):
+        ids = [row.id for row in rows]
         page = sync_page(
-            products,
+            [(row.id, facts(row)) for row in rows],
             languages,
-            _tasks_between(session, store_id, first, last),
-            _made_from_between(session, store_id, first, last),
+            _tasks_of(session, store_id, ids),
+            _made_from_of(session, store_id, ids),
             inputs,
             utcnow(),
         )
         _write_page(session, store_id, page)
+        _mark_synced(session, rows, digest)
         report.add(page.counts)
+        last, read = ids[-1], read + len(rows)
         if commit_pages:
             session.commit()
+    report.not_read = (_count_active(session, store_id) - read) * len(languages)
     return report
 
 
-def _active_products_after(session: Session, store_id: str, after: int, limit: int) -> list[tuple[int, ProductFacts]]:
-    """The next page of the store's products that are not archived, by id: (id, what the prompt sees)."""
-    query = select(Product.id, Product.external_id, Product.title, Product.seo_keywords, Product.attributes)
+def _products_to_sync(
+    session: Session, store_id: str, after: int, limit: int, digest: str | None
+) -> Sequence[ProductRead]:
+    """The next page of the store's products that are not archived, by id; with ``digest``, only
+    those whose last sync read another facts version or used other inputs."""
+    query = select(
+        Product.id, Product.facts_version, Product.external_id, Product.title, Product.seo_keywords, Product.attributes
+    )
     query = query.where(Product.store_id == store_id, Product.archived_at.is_(None), Product.id > after)
-    rows = session.connection().execute(query.order_by(Product.id).limit(limit)).all()
-    return [(row.id, facts(row)) for row in rows]
+    if digest is not None:
+        query = query.where(
+            or_(Product.synced_version != Product.facts_version, Product.synced_inputs.is_distinct_from(digest))
+        )
+    return session.connection().execute(query.order_by(Product.id).limit(limit)).all()
 
 
-def _tasks_between(session: Session, store_id: str, first: int, last: int) -> dict[tuple[int, str], SyncedTask]:
-    """The tasks of the store's products with ids from ``first`` to ``last``, by (product, language)."""
-    query = select(*_SYNCED_COLUMNS).where(_TASKS.c.store_id == store_id, _TASKS.c.product_id.between(first, last))
+def _count_active(session: Session, store_id: str) -> int:
+    query = select(func.count()).where(Product.store_id == store_id, Product.archived_at.is_(None))
+    return int(session.scalar(query) or 0)
+
+
+def _tasks_of(session: Session, store_id: str, products: list[int]) -> dict[tuple[int, str], SyncedTask]:
+    """The tasks of these products of the store, by (product, language)."""
+    wanted = one_of(_TASKS.c.product_id, products, is_postgres(session))
+    query = select(*_SYNCED_COLUMNS).where(_TASKS.c.store_id == store_id, wanted)
     return {
         (product, language): SyncedTask(product, language, _STATES[state], *rest)
         for product, language, state, *rest in session.connection().execute(query).all()
     }
 
 
-def _made_from_between(session: Session, store_id: str, first: int, last: int) -> dict[tuple[int, str], MadeFrom]:
-    """Who wrote the current descriptions of those products, and from what: never the texts themselves."""
+def _made_from_of(session: Session, store_id: str, products: list[int]) -> dict[tuple[int, str], MadeFrom]:
+    """Who wrote the current descriptions of these products, and from what: never the texts themselves."""
     query = select(Description.product_id, Description.language_id, Description.source, Description.fingerprint)
-    query = query.where(Description.store_id == store_id, Description.product_id.between(first, last))
+    query = query.where(
+        Description.store_id == store_id, one_of(Description.product_id, products, is_postgres(session))
+    )
     return {
         (product, language): MadeFrom(source, made_from)
         for product, language, source, made_from in session.connection().execute(query).all()
     }
+
+
+_SYNCED_READ = row_set("synced_products", Product.id, Product.facts_version)
+
+
+def _mark_synced(session: Session, rows: Sequence[ProductRead], digest: str) -> None:
+    """The facts version each product was read at, and the inputs used, as its last sync.
+
+    Not a product with a task in a batch now (claimed by a generate run since it was read,
+    say): its result may be for facts since changed, so the next sync reads it again."""
+    read = rows_of(session, _SYNCED_READ, [{"id": row.id, "facts_version": row.facts_version} for row in rows])
+    in_batch = exists().where(_TASKS.c.product_id == _PRODUCTS.c.id, _TASKS.c.state.in_(sorted(OPEN_STATES)))
+    session.connection().execute(
+        update(_PRODUCTS)
+        .where(_PRODUCTS.c.id == read.c.id, ~in_batch)
+        .values(synced_version=read.c.facts_version, synced_inputs=digest, updated_at=_PRODUCTS.c.updated_at)
+    )
 
 
 # one statement for every changed task of a page; a task whose state moved since it was read
@@ -536,6 +581,9 @@ def mark_human_edited(
         )
         .values(state=TaskState.SKIPPED, reason="human-edited description")
     )
+    # a task in a batch keeps going, and its result may send it back to pending (a retry):
+    # the next sync reads the product again and skips it then
+    session.execute(update(_PRODUCTS).where(_PRODUCTS.c.id == product.id).values(synced_inputs=None))
     return version
 
 

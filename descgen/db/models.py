@@ -125,6 +125,12 @@ class Product(Base):
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
     # absent from the store's last full import: no new tasks, descriptions kept; an import that has it restores it
     archived_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # what the sync reads (``db/catalog.sync_tasks``): the facts' version, raised by a trigger whenever the
+    # title, keywords or attributes change, by an import or by hand (0008); the version the last sync of the
+    # product read, and a digest of the other inputs it used (``syncing.inputs_digest``). Equal: not read again
+    facts_version: Mapped[int] = mapped_column(Integer, default=1, server_default=text("1"))
+    synced_version: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    synced_inputs: Mapped[str | None] = mapped_column(String(32))
 
 
 class Batch(Base):

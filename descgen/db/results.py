@@ -18,12 +18,11 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import BigInteger, ColumnElement, any_, bindparam, or_, select
-from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.orm import QueryableAttribute, Session
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
 
 from descgen.contract.messages import ResultPage
-from descgen.db.bulk import insert_rows, is_postgres, update_rows
+from descgen.db.bulk import insert_rows, is_postgres, one_of, update_rows
 from descgen.db.descriptions import NewText, hold_ai_texts, publish_ai_texts
 from descgen.db.models import BAND_COLUMNS, Batch, Description, GenerationTask, Product, QualityTally, utcnow
 from descgen.db.voices import voices
@@ -117,7 +116,7 @@ def task_rows(session: Session, wanted: Mapping[int, Sequence[Delivery]], *, loc
         )
         .join(Product, Product.id == GenerationTask.product_id)
         .outerjoin(Batch, Batch.id == GenerationTask.batch_id)
-        .where(_one_of(GenerationTask.id, sorted(wanted), is_postgres(session)))
+        .where(one_of(GenerationTask.id, sorted(wanted), is_postgres(session)))
         .order_by(GenerationTask.id)
     )
     if lock:
@@ -143,7 +142,7 @@ def _neighbours(session: Session, keys: Mapping[BandKey, set[int]]) -> dict[Band
             .where(
                 Description.store_id == store_id,
                 Description.language_id == language_id,
-                or_(*(_one_of(bands[band], sorted(values), postgres) for band, values in sorted(buckets.items()))),
+                or_(*(one_of(bands[band], sorted(values), postgres) for band, values in sorted(buckets.items()))),
             )
         )
         for hit in hits:
@@ -153,16 +152,6 @@ def _neighbours(session: Session, keys: Mapping[BandKey, set[int]]) -> dict[Band
                 if key in keys and keys[key] != {hit.product_id}:
                     found.setdefault(key, []).append(neighbour)
     return found
-
-
-def _one_of(
-    column: ColumnElement[Any] | QueryableAttribute[Any], values: list[int], postgres: bool
-) -> ColumnElement[bool]:
-    """``column IN values``; on PostgreSQL ``= ANY(array)``, one parameter: a thousand-value IN
-    is a thousand placeholders the driver parses on every call (most of the lookup's time)."""
-    if postgres:
-        return column == any_(bindparam(None, values, type_=ARRAY(BigInteger)))
-    return column.in_(values)
 
 
 def _finish(
