@@ -69,16 +69,32 @@ LINE_COLUMNS = (
 )
 
 
-def pending_with_products(
-    session: Session, store_id: str, languages: Sequence[str] | None, limit: int
+def pending_sample(
+    session: Session, store_id: str, languages: Sequence[str] | None, limit: int, every: int
 ) -> Iterator[Any]:
-    """What a claim would take, without taking it (for a dry run and the plan), as ``LINE_COLUMNS`` rows."""
-    yield from session.execute(
-        select(*LINE_COLUMNS)
-        .join(Product, Product.id == GenerationTask.product_id)
+    """Of what a claim of ``limit`` would take (claimed nothing), the first task of each language and
+    every ``every``-th after it, as ``LINE_COLUMNS`` rows with ``in_language``: how many of the ``limit``
+    are in the row's language. Numbered within each language, so a catalog's languages, interleaved
+    in claim order, cannot make the sample miss one of them."""
+    taken = (
+        select(GenerationTask.id, GenerationTask.language_id, GenerationTask.pending_since)
         .where(*_pending(store_id, languages))
         .order_by(GenerationTask.pending_since, GenerationTask.id)
         .limit(limit)
+        .subquery()
+    )
+    language = taken.c.language_id
+    numbered = select(
+        taken.c.id,
+        func.row_number().over(partition_by=language, order_by=(taken.c.pending_since, taken.c.id)).label("nth"),
+        func.count().over(partition_by=language).label("in_language"),
+    ).subquery()
+    yield from session.execute(
+        select(*LINE_COLUMNS, numbered.c.in_language)
+        .join(Product, Product.id == GenerationTask.product_id)
+        .join(numbered, numbered.c.id == GenerationTask.id)
+        .where((numbered.c.nth - 1) % every == 0)
+        .order_by(GenerationTask.pending_since, GenerationTask.id)
         .execution_options(yield_per=1000)
     )
 
