@@ -31,9 +31,9 @@ there the 50,000-task claim's limit exceeds the 30,000 pending tasks, and the pl
 rightly reads them all and sorts them (the claim steps MISS); at the default size the
 limit is a sixth of what is pending, as on a real night.
 
-Not covered: ``sync_tasks`` as it is now reads a store's products, tasks and descriptions
-whole (full reads by design, item 2 of issue 13 replaces them with key-ordered batches:
-add its per-batch statements here as a step when they land).
+The sync step finds the products changed since their last sync (one in 1,000 of the big
+store) by walking the store's products in id order: one pass over that index, the changed
+ones' tasks and description sources then read through their (product, language) keys.
 """
 
 from __future__ import annotations
@@ -59,7 +59,7 @@ from descgen.db.batches import (
     mark_submitted,
     oldest_pending_since,
 )
-from descgen.db.catalog import upsert_products
+from descgen.db.catalog import sync_tasks, upsert_products
 from descgen.db.descriptions import NewText, publish_ai_texts
 from descgen.db.housekeeping import prune_chunk
 from descgen.db.models import BAND_COLUMNS, Batch, Description, DescriptionVersion, GenerationTask, Product, utcnow
@@ -70,8 +70,11 @@ from descgen.housekeeping import PruneReport, RetentionPolicy
 from descgen.lifecycle import RetryBudget, TaskState
 from descgen.model_catalog import load_model_catalog
 from descgen.monitoring import requeue_open_tasks
+from descgen.prompts import prompt_version
 from descgen.publishing.delivery import RetryPolicy
 from descgen.quality.near_duplicates import NO_SKETCH
+from descgen.quality.voice import BrandVoice
+from descgen.syncing import FingerprintInputs, inputs_digest
 
 STORE = "bench"
 SMALL_STORES = 20
@@ -81,6 +84,10 @@ NIGHTS = 60
 LARGE_ROWS = 100_000  # a table this big is never read from end to end by one step of the night
 RECEIVE = 1000  # results in one drain receive (10 messages of 100)
 MODEL = load_model_catalog().default_model
+# what the last sync used: every product was synced with these inputs, and one in 1,000 changed since
+SYNCED_INPUTS = inputs_digest(
+    FingerprintInputs(MODEL, prompt_version(structured=True), BrandVoice().prompt_digest()), LANGUAGES
+)
 
 # --- the workload: set-based SQL, one statement per table ---
 
@@ -105,12 +112,14 @@ FILL = (
     ),
     (
         "products",
-        """INSERT INTO products (id, store_id, external_id, title, seo_keywords, attributes, updated_at)
+        """INSERT INTO products (id, store_id, external_id, title, seo_keywords, attributes, updated_at,
+            facts_version, synced_version, synced_inputs)
         SELECT g,
             CASE WHEN g <= :products THEN :store
                 ELSE 'small-' || lpad(((g - :products - 1) / :small_products + 1)::text, 2, '0') END,
             'P' || g, 'Product ' || g || ' ' || md5(g::text), '["kw one", "kw two"]',
-            '{"color": "red", "size": "M"}', now() - interval '30 days'
+            '{"color": "red", "size": "M"}', now() - interval '30 days',
+            2, CASE WHEN g % 1000 = 0 THEN 1 ELSE 2 END, :synced_inputs
         FROM generate_series(1, :products + :small_stores * :small_products) g""",
     ),
     (
@@ -217,6 +226,7 @@ def fill(engine: Engine, products: int, small_stores: int = SMALL_STORES, small_
         "small_stores": small_stores,
         "small_products": small_products,
         "model": MODEL,
+        "synced_inputs": SYNCED_INPUTS,
     }
     with engine.begin() as connection:
         # foreign keys are right by construction; their per-row checks would be most of the time
@@ -492,6 +502,11 @@ def steps(engine: Engine) -> list[Step]:
             "generate: claim 50,000, write_batch_file's read, mark submitted",
             claim_write_submit,
             ("ix_generation_tasks_claim_order", "ix_generation_tasks_batch_id"),
+        ),
+        Step(
+            "sync: the products changed since their last sync (1 in 1,000), their tasks and sources, marked synced",
+            lambda s: sync_tasks(s, STORE, MODEL, commit_pages=False),
+            ("ix_products_store_order", "uq_generation_tasks_product_id", "uq_descriptions_product_id"),
         ),
         Step(
             "catalog import: 1,000 products compared (upsert_products)",
