@@ -374,7 +374,7 @@ def sync(
     print(
         f"{store}: {report.created} new and {report.marked_pending} changed tasks to send, "
         f"{report.unchanged} unchanged, {report.in_flight} in flight, {report.human_edited} human-edited, "
-        f"{report.not_read} not read again (their products unchanged since their last sync)"
+        f"{report.products_read} products read (the others unchanged since their last sync)"
     )
 
 

@@ -61,7 +61,7 @@ class SyncReport:
     unchanged: int = 0
     in_flight: int = 0
     human_edited: int = 0
-    not_read: int = 0  # pairs of products unchanged since their last sync (nothing to decide): not read
+    products_read: int = 0  # the others are unchanged since their last sync: nothing to decide, not read
 
     @property
     def to_send(self) -> int:

@@ -429,7 +429,7 @@ def sync_tasks(
     inputs = FingerprintInputs(model_id, prompt, current_voice(session, store_id)[1].prompt_digest())
     languages = list(session.scalars(select(StoreLanguage.language_id).where(StoreLanguage.store_id == store_id)))
     digest = inputs_digest(inputs, languages)
-    last, read = 0, 0
+    last = 0
     while rows := _products_to_sync(session, store_id, last, page_products, None if full else digest):
         ids = [row.id for row in rows]
         page = sync_page(
@@ -443,10 +443,9 @@ def sync_tasks(
         _write_page(session, store_id, page)
         _mark_synced(session, rows, digest)
         report.add(page.counts)
-        last, read = ids[-1], read + len(rows)
+        last, report.products_read = ids[-1], report.products_read + len(rows)
         if commit_pages:
             session.commit()
-    report.not_read = (_count_active(session, store_id) - read) * len(languages)
     return report
 
 
@@ -464,11 +463,6 @@ def _products_to_sync(
             or_(Product.synced_version != Product.facts_version, Product.synced_inputs.is_distinct_from(digest))
         )
     return session.connection().execute(query.order_by(Product.id).limit(limit)).all()
-
-
-def _count_active(session: Session, store_id: str) -> int:
-    query = select(func.count()).where(Product.store_id == store_id, Product.archived_at.is_(None))
-    return int(session.scalar(query) or 0)
 
 
 def _tasks_of(session: Session, store_id: str, products: list[int]) -> dict[tuple[int, str], SyncedTask]:

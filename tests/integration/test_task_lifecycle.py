@@ -230,7 +230,7 @@ def test_sync_marks_pending_exactly_the_tasks_whose_fingerprint_changed(engine):
     assert len(pending) == 7
     assert {lang for _, lang in pending} == {"en", "de", "fr"}
     # AND a sync right after has nothing to read: the load synced, and nothing changed since
-    assert (again.to_send, again.unchanged, again.not_read) == (0, 0, 15)
+    assert (again.to_send, again.unchanged, again.products_read) == (0, 0, 0)
 
 
 def test_sync_leaves_a_task_in_a_batch_alone_when_its_product_changes(engine):
