@@ -58,6 +58,7 @@ from descgen.db.batches import (
     jobs_in_flight,
     mark_submitted,
     oldest_pending_since,
+    pending_sample,
 )
 from descgen.db.catalog import sync_tasks, upsert_products
 from descgen.db.descriptions import NewText, publish_ai_texts
@@ -66,6 +67,7 @@ from descgen.db.models import BAND_COLUMNS, Batch, Description, DescriptionVersi
 from descgen.db.outbox import claim as claim_outbox
 from descgen.db.results import _neighbours, task_rows
 from descgen.db.session import make_engine
+from descgen.generation import PLAN_SAMPLE_LINES
 from descgen.housekeeping import PruneReport, RetentionPolicy
 from descgen.lifecycle import RetryBudget, TaskState
 from descgen.model_catalog import load_model_catalog
@@ -472,11 +474,17 @@ def steps(engine: Engine) -> list[Step]:
         mark_submitted(session, batch.id)
 
     def plan_reads(session: Session) -> None:
-        count_pending(session, STORE, None)
+        pending = count_pending(session, STORE, None)
         oldest_pending_since(session, STORE, None)
+        for _ in pending_sample(session, STORE, None, pending, every=-(-pending // PLAN_SAMPLE_LINES)):
+            pass
 
     return [
-        Step("generate: pending count and oldest (plan)", plan_reads, ("ix_generation_tasks_claim_order",)),
+        Step(
+            "generate: pending count, oldest, a sample of lines (plan)",
+            plan_reads,
+            ("ix_generation_tasks_claim_order", "pk_products"),
+        ),
         Step(
             "generate: claim 50,000",
             lambda s: claim_batch(s, STORE, MODEL, None, 50_000),
