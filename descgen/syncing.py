@@ -117,6 +117,7 @@ class PageSync:
     inserts: list[SyncedTask] = field(default_factory=list)
     updates: list[tuple[SyncedTask, SyncedTask]] = field(default_factory=list)  # (as read, as it must be)
     counts: Counter[SyncOutcome] = field(default_factory=Counter)
+    settled: list[SyncedTask] = field(default_factory=list)  # every pair as it must be, of products none in flight
 
 
 def sync_pair(
@@ -177,13 +178,19 @@ def sync_page(
     page = PageSync()
     for product_id, facts in products:
         wanted_by_language = fingerprints(facts, languages, inputs.model_id, inputs.prompt, inputs.voice)
+        product: list[SyncedTask] = []  # its pairs as they must be; none if one is in flight
+        in_flight = False
         for language_id, wanted in wanted_by_language.items():
             key = (product_id, language_id)
             task = tasks.get(key)
             outcome, synced = sync_pair(task, made_from.get(key), wanted, key, now)
             page.counts[outcome] += 1
+            product.append(synced)
             if task is None:
                 page.inserts.append(synced)
             elif synced != task:
                 page.updates.append((task, synced))
+            in_flight = in_flight or outcome == SyncOutcome.IN_FLIGHT
+        if not in_flight:  # a result may be for other facts: the product is read again once its batch is over
+            page.settled.extend(product)
     return page

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from enum import StrEnum
 from pathlib import Path
@@ -68,7 +68,7 @@ from descgen.db.bulk import insert_rows, is_postgres, one_of, row_set, rows_of
 from descgen.db.descriptions import write_version
 from descgen.db.models import Description, GenerationTask, Language, Product, Store, StoreLanguage, utcnow
 from descgen.db.voices import current_voice, set_voice
-from descgen.lifecycle import OPEN_STATES, TaskState, check_transition, legal_sources
+from descgen.lifecycle import TaskState, check_transition, legal_sources
 from descgen.prompts import ProductFacts, prompt_version
 from descgen.sanitize import sanitize_html
 from descgen.stores import check_store_id
@@ -441,7 +441,7 @@ def sync_tasks(
             utcnow(),
         )
         _write_page(session, store_id, page)
-        _mark_synced(session, rows, digest)
+        _mark_synced(session, rows, page.settled, digest)
         report.add(page.counts)
         last, report.products_read = ids[-1], report.products_read + len(rows)
         if commit_pages:
@@ -488,20 +488,65 @@ def _made_from_of(session: Session, store_id: str, products: list[int]) -> dict[
 
 
 _SYNCED_READ = row_set("synced_products", Product.id, Product.facts_version)
+_SETTLED = row_set(
+    "settled_tasks",
+    GenerationTask.product_id,
+    GenerationTask.language_id,
+    GenerationTask.state,
+    GenerationTask.fingerprint,
+)
 
 
-def _mark_synced(session: Session, rows: Sequence[ProductRead], digest: str) -> None:
-    """The facts version each product was read at, and the inputs used, as its last sync.
+def _mark_synced(session: Session, rows: Sequence[ProductRead], settled: Sequence[SyncedTask], digest: str) -> None:
+    """The facts version each settled product was read at, and the inputs used, as its last sync.
 
-    Not a product with a task in a batch now (claimed by a generate run since it was read,
-    say): its result may be for facts since changed, so the next sync reads it again."""
-    read = rows_of(session, _SYNCED_READ, [{"id": row.id, "facts_version": row.facts_version} for row in rows])
-    in_batch = exists().where(_TASKS.c.product_id == _PRODUCTS.c.id, _TASKS.c.state.in_(sorted(OPEN_STATES)))
+    Settled: none of its tasks was in a batch when read (``PageSync.settled``), and each is now
+    as the page left it. A task a generate run claimed since the page read it, a drain finished,
+    or a concurrent sync wrote differently leaves the product to be read again."""
+    if not settled:
+        return
+    products = {task.product_id for task in settled}
+    read = rows_of(
+        session,
+        _SYNCED_READ,
+        [{"id": row.id, "facts_version": row.facts_version} for row in rows if row.id in products],
+    )
+    left = rows_of(
+        session,
+        _SETTLED,
+        [
+            {
+                "product_id": t.product_id,
+                "language_id": t.language_id,
+                "state": t.state.value,
+                "fingerprint": t.fingerprint,
+            }
+            for t in settled
+        ],
+    )
+    moved = exists().where(
+        _TASKS.c.product_id == _PRODUCTS.c.id,
+        left.c.product_id == _TASKS.c.product_id,
+        left.c.language_id == _TASKS.c.language_id,
+        or_(_TASKS.c.state != left.c.state, _TASKS.c.fingerprint != left.c.fingerprint),
+    )
     session.connection().execute(
         update(_PRODUCTS)
-        .where(_PRODUCTS.c.id == read.c.id, ~in_batch)
+        .where(_PRODUCTS.c.id == read.c.id, ~moved)
         .values(synced_version=read.c.facts_version, synced_inputs=digest, updated_at=_PRODUCTS.c.updated_at)
     )
+
+
+def read_again(session: Session, products: Iterable[int]) -> None:
+    """These products' next sync reads them, whatever changed: for a change of a task or a description
+    made outside the sync (a person's text, a review, a rollback) that its rules may answer."""
+    ids = sorted(set(products))
+    if ids:
+        session.execute(
+            update(_PRODUCTS)
+            .where(one_of(_PRODUCTS.c.id, ids, is_postgres(session)))
+            .values(synced_inputs=None, updated_at=_PRODUCTS.c.updated_at)
+        )
 
 
 # one statement for every changed task of a page; a task whose state moved since it was read
@@ -577,7 +622,7 @@ def mark_human_edited(
     )
     # a task in a batch keeps going, and its result may send it back to pending (a retry):
     # the next sync reads the product again and skips it then
-    session.execute(update(_PRODUCTS).where(_PRODUCTS.c.id == product.id).values(synced_inputs=None))
+    read_again(session, [product.id])
     return version
 
 

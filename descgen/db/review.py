@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from descgen.db.catalog import read_again
 from descgen.db.descriptions import NewText, write_current
 from descgen.db.models import Description, DescriptionVersion, GenerationTask, Product, utcnow
 from descgen.db.outbox import Approved, enqueue
@@ -147,6 +148,7 @@ def approve(
                 f"version {version.id} ({external_id}/{version.language_id}): a person's text is current and is kept"
             )
             continue
+        read_again(session, [version.product_id])  # a pending task may ask for this very text again
         version.status = VersionStatus.APPROVED
         version.description_id = written[0].id
         version.version = written[0].version
@@ -205,6 +207,7 @@ def reject(
         task.state, task.reason, task.updated_at = target, reason, now
         if target == TaskState.PENDING:
             task.batch_id, task.pending_since = None, now
+            read_again(session, [task.product_id])  # a person's text saved since may skip it
             report.retried += 1
         else:
             report.left_to_a_person += 1

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import ColumnElement, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
+from descgen.db.catalog import read_again
 from descgen.db.descriptions import NewText, write_approved
 from descgen.db.models import Batch, Description, DescriptionVersion, GenerationTask, Product, utcnow
 from descgen.db.outbox import Approved, enqueue
@@ -116,6 +117,7 @@ def regenerate_removed(session: Session, batch: Batch) -> list[tuple[str, str]]:
         check_transition(task.id, TaskState.SKIPPED, TaskState.PENDING)
         task.state, task.reason, task.batch_id, task.pending_since = TaskState.PENDING, "regeneration asked", None, now
         task.attempts = 0
+    read_again(session, [task.product_id for task, _ in rows])
     session.flush()
     return [(product, task.language_id) for task, product in rows]
 
@@ -129,12 +131,15 @@ def _apply(
     batch_id: str | None,
 ) -> None:
     restore: dict[tuple[str, str], list[NewText]] = {}  # (store, source) -> texts
+    changed: list[int] = []  # products whose text this changes
     for item in written:
         action = step(item)
         where = (item.product, item.language_id)
         if action == Action.KEEP:
             report.kept_newer.append(where)
-        elif action == Action.REMOVE:
+            continue
+        changed.append(item.product_id)
+        if action == Action.REMOVE:
             report.removed += 1
             report.left_without.append(where)
             if not report.dry_run:
@@ -157,6 +162,8 @@ def _apply(
         return
     for (store_id, source), texts in sorted(restore.items()):
         write_approved(session, store_id, texts, source, batch_id, rollback_of=rollback_of)
+    # a text back may be one made from what a pending task asks again: the sync's rules answer that
+    read_again(session, changed)
 
 
 def _remove(session: Session, store_id: str, item: Written, rollback_of: str | None) -> None:

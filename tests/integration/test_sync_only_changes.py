@@ -1,22 +1,27 @@
 """The sync reads only the products changed since their last sync, and misses no change.
 
 On SQLite and PostgreSQL: a change by import, by hand in SQL, in the voice, the languages or the
-model; a sync that dies; a product whose task is in a batch; a dry run.
+model; a sync that dies; a product whose task is in a batch, or whose batch ends mid-sync; a
+dry run; a rollback or a review that changes what the sync's rules answer.
 """
 
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine, event, select, update
 
-from descgen.db.catalog import load_catalog, sync_tasks
-from descgen.db.models import GenerationTask, Product
-from descgen.db.session import session_scope
+from descgen.db.catalog import load_catalog, mark_human_edited, sync_tasks
+from descgen.db.models import Batch, GenerationTask, Product
+from descgen.db.results import apply_pages
+from descgen.db.review import drafts, reject
+from descgen.db.rollback import roll_back_batch
+from descgen.db.session import make_engine, session_scope
 from descgen.db.voices import set_voice
-from descgen.lifecycle import TaskState
+from descgen.lifecycle import RetryBudget, TaskState
 from descgen.quality.voice import BrandVoice
 from descgen.syncing import SyncReport
-from tests.builders import MODEL, catalog, load, submit
+from tests.builders import MODEL, answer, catalog, load, page, submit
+from tests.integration.test_review import RULES, held_batch
 from tests.integration.test_sync_streaming import Crash, crash_at, statements, tasks_by_pair
 
 OTHER_MODEL = "amazon.nova-lite-v1:0"
@@ -188,3 +193,77 @@ def test_facts_version_counts_changes_of_the_facts_only(engine):
             versions.append(session.scalar(select(Product.facts_version)))
     assert versions == [1, 2, 2, 2, 3]
     assert store
+
+
+def test_a_task_whose_batch_ends_while_the_sync_runs_leaves_its_product_to_be_read_again(engine):
+    if engine.dialect.name == "sqlite":
+        pytest.skip("SQLite's BEGIN IMMEDIATE holds the write lock from a page's read to its commit: no drain between")
+    # GIVEN a product retitled while its task is in a batch
+    document = catalog("race", products=1, languages=("en",))
+    store = load(engine, document)
+    submit(engine, store)
+    document["products"][0]["title"] = "Product 1, renamed"
+    with session_scope(engine) as session:
+        load_catalog(session, document)
+    # WHEN the batch's result lands (the task done, for the old title) after the sync read the task
+    other = make_engine(engine.url.render_as_string(hide_password=False))
+    finished: list[bool] = []
+
+    def finish_now(_conn, _cursor, statement, _parameters, _context, _many) -> None:  # type: ignore[no-untyped-def]
+        if statement.startswith("SELECT descriptions.product_id") and not finished:
+            with session_scope(other) as session:
+                session.execute(update(GenerationTask).values(state=TaskState.DONE, batch_id=None))
+            finished.append(True)
+
+    event.listen(engine, "before_cursor_execute", finish_now)
+    try:
+        assert sync(engine, store).in_flight == 1
+    finally:
+        event.remove(engine, "before_cursor_execute", finish_now)
+        other.dispose()
+    # THEN the next sync reads the product and sends it for its new title
+    assert finished
+    report = sync(engine, store)
+    assert (report.products_read, report.marked_pending) == (1, 1)
+
+
+def apply(engine: Engine, batch_id: str, tasks: list[GenerationTask], text: str) -> None:
+    with session_scope(engine) as session:
+        results = [answer(engine, task, f"<p>{text} {'and more words ' * 10}</p>") for task in tasks]
+        apply_pages(session, [page(batch_id, *results)], RULES, RetryBudget(3, 10), gate=False)
+
+
+def test_a_rollback_to_the_text_a_pending_task_asks_for_again_skips_it(engine):
+    # GIVEN a title A described, renamed B and described, then back to A: its task pending for A again
+    document = catalog(products=1, languages=("en",))
+    store = load(engine, document)
+    apply(engine, *submit(engine, store), "Text for A")
+    document["products"][0]["title"] = "Product 1, B"
+    load(engine, document)
+    second, tasks = submit(engine, store)
+    apply(engine, second, tasks, "Text for B")
+    document["products"][0]["title"] = "Product 1"
+    load(engine, document)
+    assert pending(engine, store) == {("P1", "en")}
+    # WHEN the batch that wrote B is rolled back: the text made for A is current again
+    with session_scope(engine) as session:
+        assert roll_back_batch(session, session.get_one(Batch, second)).restored == 1
+    # THEN the next sync skips the task, as for any text made from what the catalog says: nothing is bought
+    assert sync(engine, store).unchanged == 1
+    [(state, _, reason, _, _)] = tasks_by_pair(engine, store).values()
+    assert (state, reason) == ("skipped", "unchanged since its last description")
+
+
+def test_a_draft_rejected_after_a_person_wrote_the_text_is_not_bought_again(engine):
+    # GIVEN a draft held for review, then a person's text for the same product, synced
+    store, _, _, _ = held_batch(engine, products=1)
+    with session_scope(engine) as session:
+        [draft] = drafts(session, store)
+        mark_human_edited(session, store, draft.product, "en", "<p>" + "Written by a person. " * 20 + "</p>", RULES)
+    sync(engine, store)
+    # WHEN the reviewer then rejects the draft, asking for it again
+    with session_scope(engine) as session:
+        assert reject(session, store, [draft.id], reviewer="ana", note="warmer").retried == 1
+    # THEN the next sync skips the task: the person's text stands and nothing is bought
+    assert sync(engine, store).human_edited == 1
+    assert pending(engine, store) == set()

@@ -124,3 +124,13 @@ def test_a_page_counts_every_pair_of_the_same_outcome():
     report = SyncReport()
     report.add(page.counts)
     assert report == SyncReport(created=4)
+
+
+def test_a_product_with_a_task_in_a_batch_is_not_settled_and_every_other_pair_is_as_the_page_leaves_it():
+    inputs = FingerprintInputs("model-a", "prompt-1", "voice-1")
+    mug, cup = ProductFacts("P1", "Mug"), ProductFacts("P2", "Cup")
+    in_batch = SyncedTask(1, "de", S.SUBMITTED, OLD, None, 0, "batch-1", BEFORE, id=11)
+    page = sync_page([(1, mug), (2, cup)], ["en", "de"], {(1, "de"): in_batch}, {}, inputs, NOW)
+    # the mug's English task is still made (and sent); the mug is not settled, the cup is, as inserted
+    assert [(t.product_id, t.language_id) for t in page.inserts] == [(1, "en"), (2, "en"), (2, "de")]
+    assert page.settled == [task for task in page.inserts if task.product_id == 2]
