@@ -530,9 +530,13 @@ def _mark_synced(session: Session, rows: Sequence[ProductRead], settled: Sequenc
         left.c.language_id == _TASKS.c.language_id,
         or_(_TASKS.c.state != left.c.state, _TASKS.c.fingerprint != left.c.fingerprint),
     )
+    # a product row another transaction holds (an import changing it) is left, not waited for:
+    # the sync never waits for a product while it holds task rows an import may want next
+    held = _PRODUCTS.alias("held")
+    free = select(held.c.id).where(held.c.id == read.c.id).with_for_update(skip_locked=True, key_share=True)
     session.connection().execute(
         update(_PRODUCTS)
-        .where(_PRODUCTS.c.id == read.c.id, ~moved)
+        .where(_PRODUCTS.c.id == read.c.id, _PRODUCTS.c.id.in_(free.scalar_subquery()), ~moved)
         .values(synced_version=read.c.facts_version, synced_inputs=digest, updated_at=_PRODUCTS.c.updated_at)
     )
 

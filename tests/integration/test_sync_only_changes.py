@@ -267,3 +267,30 @@ def test_a_draft_rejected_after_a_person_wrote_the_text_is_not_bought_again(engi
     # THEN the next sync skips the task: the person's text stands and nothing is bought
     assert sync(engine, store).human_edited == 1
     assert pending(engine, store) == set()
+
+
+def test_a_product_row_another_transaction_holds_is_left_for_the_next_sync_not_waited_for(engine):
+    if engine.dialect.name == "sqlite":
+        pytest.skip("SQLite has one writer at a time: no product row is held while a sync writes")
+    # GIVEN two retitled products, and an import's transaction holding P1's row
+    document = catalog("held", products=2, languages=("en",))
+    store = described(engine, document)
+    for product in document["products"]:
+        product["title"] += ", renamed"
+    with session_scope(engine) as session:
+        load_catalog(session, document)
+    url = engine.url.render_as_string(hide_password=False)
+    impatient = make_engine(url)  # a sync that would wait for the row fails within 3 s instead
+    event.listen(impatient, "connect", lambda connection, _: connection.execute("SET lock_timeout = '3s'"))
+    other = make_engine(url)
+    try:
+        with other.begin() as holding:
+            holding.execute(select(Product.id).where(Product.external_id == "P1").with_for_update(key_share=True))
+            # WHEN the store syncs meanwhile
+            report = sync(impatient, store)
+        # THEN it sent both, marked P2 synced, and left P1 to be read again
+        assert (report.products_read, report.marked_pending) == (2, 2)
+        assert read(sync(engine, store)) == 1
+    finally:
+        impatient.dispose()
+        other.dispose()
