@@ -524,11 +524,10 @@ def _mark_synced(session: Session, rows: Sequence[ProductRead], settled: Sequenc
             for t in settled
         ],
     )
-    moved = exists().where(
-        _TASKS.c.product_id == _PRODUCTS.c.id,
-        left.c.product_id == _TASKS.c.product_id,
-        left.c.language_id == _TASKS.c.language_id,
-        or_(_TASKS.c.state != left.c.state, _TASKS.c.fingerprint != left.c.fingerprint),
+    moved = (  # one pass over the page's tasks, not one per product
+        select(left.c.product_id)
+        .join(_TASKS, (_TASKS.c.product_id == left.c.product_id) & (_TASKS.c.language_id == left.c.language_id))
+        .where(or_(_TASKS.c.state != left.c.state, _TASKS.c.fingerprint != left.c.fingerprint))
     )
     # a product row another transaction holds (an import changing it) is left, not waited for:
     # the sync never waits for a product while it holds task rows an import may want next
@@ -536,7 +535,7 @@ def _mark_synced(session: Session, rows: Sequence[ProductRead], settled: Sequenc
     free = select(held.c.id).where(held.c.id == read.c.id).with_for_update(skip_locked=True, key_share=True)
     session.connection().execute(
         update(_PRODUCTS)
-        .where(_PRODUCTS.c.id == read.c.id, _PRODUCTS.c.id.in_(free.scalar_subquery()), ~moved)
+        .where(_PRODUCTS.c.id == read.c.id, read.c.id.not_in(moved), _PRODUCTS.c.id.in_(free.scalar_subquery()))
         .values(synced_version=read.c.facts_version, synced_inputs=digest, updated_at=_PRODUCTS.c.updated_at)
     )
 
